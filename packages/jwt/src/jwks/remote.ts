@@ -1,0 +1,217 @@
+import { JwtError } from '../errors.js';
+import type { Key } from '../jwk/key.js';
+import type { Alg } from '../lib/algs.js';
+import { parseJsonObject } from '../lib/json.js';
+import { KeySet, keysFromJwks } from './key-set.js';
+
+/** Options of createRemoteKeySet. Every bound has a safe default. */
+export interface RemoteKeySetOptions {
+  /** Abort a fetch after this long. Default 5 000 ms. */
+  timeoutMs?: number;
+  /** Refuse bigger responses. Default 512 KiB. */
+  maxResponseBytes?: number;
+  /** How long a set stays fresh when the response has no Cache-Control max-age. Default 10 min. */
+  cacheMaxAgeMs?: number;
+  /** Least time between two fetches caused by unknown kids or failures. Default 30 000 ms. */
+  cooldownMs?: number;
+  /** Extra request headers (for example a User-Agent). */
+  headers?: Record<string, string>;
+}
+
+const MAX_AGE_CEILING_MS = 24 * 3600 * 1000;
+const MAX_AGE = /(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*"?(\d{1,10})"?/i;
+
+/**
+ * A JWK Set fetched from the issuer's URL, which comes from configuration only:
+ * nothing in a token (`jku`, `x5u`, `iss`) ever causes a request. Fetches have a
+ * timeout, a size cap and no redirects; concurrent ones are coalesced. The set is
+ * cached as long as `Cache-Control: max-age` says (clamped between the cooldown and
+ * one day), refreshed in the background once stale, refetched at most once per
+ * cooldown for an unknown `kid`, and the last good set keeps serving while the
+ * issuer is down.
+ */
+export class RemoteKeySet {
+  readonly url: URL;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly defaultMaxAgeMs: number;
+  private readonly cooldownMs: number;
+  private readonly headers: Record<string, string>;
+  private set: KeySet | undefined;
+  private staleAt = 0;
+  private lastAttempt = Number.NEGATIVE_INFINITY;
+  private pending: Promise<KeySet> | undefined;
+  private lastError: JwtError | undefined;
+  /** Increments whenever a new set is installed; verified-token caches compare it. */
+  version = 0;
+
+  /** @internal Use createRemoteKeySet. */
+  constructor(url: string | URL, opts: RemoteKeySetOptions = {}) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL is not a valid URL');
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL must be http: or https:');
+    }
+    this.url = parsed;
+    this.timeoutMs = positive(opts.timeoutMs, 5000, 'timeoutMs');
+    this.maxBytes = positive(opts.maxResponseBytes, 512 * 1024, 'maxResponseBytes');
+    this.defaultMaxAgeMs = positive(opts.cacheMaxAgeMs, 10 * 60 * 1000, 'cacheMaxAgeMs');
+    this.cooldownMs = positive(opts.cooldownMs, 30_000, 'cooldownMs');
+    this.headers = { accept: 'application/jwk-set+json, application/json', ...opts.headers };
+  }
+
+  /**
+   * The cached set, or undefined before the first successful fetch. When the set
+   * is stale this starts a background refresh and still returns it.
+   */
+  current(): KeySet | undefined {
+    const now = Date.now();
+    if (this.set !== undefined && now >= this.staleAt && this.pending === undefined) {
+      if (now - this.lastAttempt >= this.cooldownMs) this.reload().catch(() => {});
+    }
+    return this.set;
+  }
+
+  /** True when a set is cached and not stale. */
+  get fresh(): boolean {
+    return this.set !== undefined && Date.now() < this.staleAt;
+  }
+
+  /**
+   * The key for a header's alg and kid, fetching the set first if needed and
+   * refetching once per cooldown when the kid is unknown.
+   *
+   * @example
+   * const key = await jwks.getKey('EdDSA', 'k1');
+   */
+  async getKey(alg: Alg, kid: string | undefined): Promise<Key> {
+    const cached = this.current()?.find(alg, kid);
+    if (cached !== undefined) return cached;
+    // Without any set, retry a failed fetch after a second; with one, once per cooldown.
+    const wait = this.set === undefined ? Math.min(this.cooldownMs, 1000) : this.cooldownMs;
+    if (this.pending !== undefined || Date.now() - this.lastAttempt >= wait) {
+      try {
+        const key = (await this.reload()).find(alg, kid);
+        if (key !== undefined) return key;
+      } catch (err) {
+        if (this.set === undefined) throw err;
+      }
+    } else if (this.set === undefined && this.lastError !== undefined) {
+      throw this.lastError;
+    }
+    throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no key matches the token header');
+  }
+
+  /**
+   * Fetches the set now (or joins the fetch under way). On failure the previous
+   * set stays in place and the error is thrown.
+   *
+   * @example
+   * await jwks.reload(); // warm the cache at startup
+   */
+  reload(): Promise<KeySet> {
+    if (this.pending !== undefined) return this.pending;
+    this.lastAttempt = Date.now();
+    this.pending = this.fetchSet()
+      .then(
+        (set) => {
+          this.lastError = undefined;
+          return set;
+        },
+        (err: JwtError) => {
+          this.lastError = err;
+          throw err;
+        },
+      )
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  private async fetchSet(): Promise<KeySet> {
+    let response: Response;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      response = await fetch(this.url, { headers: this.headers, redirect: 'manual', signal });
+    } catch (cause) {
+      throw fetchError(cause, signal);
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => {});
+      throw new JwtError('ERR_JWKS_FETCH_FAILED', `the JWKS endpoint answered HTTP ${response.status}`);
+    }
+    const text = await readCapped(response, this.maxBytes, signal);
+    const json = parseJsonObject(text, 'ERR_JWKS_INVALID', 'the JWKS response');
+    const set = new KeySet(keysFromJwks(json, true));
+    this.set = set;
+    this.version++;
+    this.staleAt = Date.now() + this.maxAge(response.headers.get('cache-control'));
+    return set;
+  }
+
+  private maxAge(cacheControl: string | null): number {
+    if (cacheControl === null) return this.defaultMaxAgeMs;
+    if (/no-store|no-cache/i.test(cacheControl)) return this.cooldownMs;
+    const m = MAX_AGE.exec(cacheControl);
+    if (!m) return this.defaultMaxAgeMs;
+    return Math.min(Math.max(Number(m[1]) * 1000, this.cooldownMs), MAX_AGE_CEILING_MS);
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS response is too large');
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      size += (chunk as Uint8Array).length;
+      if (size > maxBytes) {
+        await response.body?.cancel().catch(() => {});
+        throw new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS response is too large');
+      }
+      chunks.push(chunk as Uint8Array);
+    }
+  } catch (cause) {
+    if (cause instanceof JwtError) throw cause;
+    throw fetchError(cause, signal);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new JwtError('ERR_JWKS_INVALID', 'the JWKS response is not UTF-8');
+  }
+}
+
+function fetchError(cause: unknown, signal: AbortSignal): JwtError {
+  if (signal.aborted) return new JwtError('ERR_JWKS_TIMEOUT', 'the JWKS fetch timed out');
+  return new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS fetch failed', { cause });
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new JwtError('ERR_INVALID_OPTIONS', `${name} must be a positive number`);
+  }
+  return value;
+}
+
+/**
+ * Creates a remote key set for an issuer's JWKS URL (from configuration, never from a token).
+ *
+ * @example
+ * const jwks = createRemoteKeySet('https://auth.example.com/.well-known/jwks.json');
+ * const verifier = createVerifier({ keys: jwks, algorithms: ['EdDSA'], issuer, audience });
+ * const { payload } = await verifier.verify(token);
+ */
+export function createRemoteKeySet(url: string | URL, opts?: RemoteKeySetOptions): RemoteKeySet {
+  return new RemoteKeySet(url, opts);
+}
