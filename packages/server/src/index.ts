@@ -1,1 +1,12 @@
-export const placeholder = 1;
+export {
+  type ConfigOverrides,
+  defaultConfig,
+  isLoopback,
+  loadConfig,
+  type RateLimit,
+  type TesseraConfig,
+} from './config.js';
+export { type AppOptions, buildApp } from './http/app.js';
+export { createMetrics, type Metrics } from './http/metrics.js';
+export { openRuntime, openStore, type Runtime, SQLITE_FILE } from './runtime.js';
+export * from './service/index.js';

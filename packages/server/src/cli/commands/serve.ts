@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { buildApp } from '../../http/app.js';
+import { openRuntime } from '../../runtime.js';
+import { configOverrides, withConfigOptions } from '../options.js';
+
+/** `tessera serve`: runs the auth server until SIGINT/SIGTERM. */
+export function serveCommand(program: Command): void {
+  withConfigOptions(
+    program
+      .command('serve')
+      .description('run the auth server')
+      .option('--port <port>', 'port to listen on (default 3000)', (v) => Number(v))
+      .option('--host <host>', 'address to listen on (default 127.0.0.1)'),
+  ).action(async (opts) => {
+    const config = loadConfig(configOverrides(opts));
+    const runtime = await openRuntime(config);
+    const { service } = runtime;
+    const app = await buildApp({ service, metrics: runtime.metrics });
+
+    const adminEmail = process.env.TESSERA_ADMIN_EMAIL;
+    const adminPassword = process.env.TESSERA_ADMIN_PASSWORD;
+    if (adminEmail && adminPassword) {
+      const created = await service.accounts.bootstrapAdmin(adminEmail, adminPassword);
+      if (created?.status === 'created')
+        app.log.info({ email: created.user.email }, 'created the first admin');
+      else if (created !== null)
+        app.log.warn('TESSERA_ADMIN_EMAIL/PASSWORD were not accepted (bad email or password length)');
+    }
+
+    const address = await app.listen({ port: config.port, host: config.host });
+    const users = await service.store.users.count();
+    process.stdout.write(`Tessera auth server listening on ${address}\n`);
+    process.stdout.write(
+      `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
+    );
+    process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
+    if (users === 0) {
+      process.stdout.write(
+        '  No accounts yet. Create the first admin with:\n' +
+          `    tessera users add EMAIL --role admin --password-stdin --data-dir ${config.dataDir}\n` +
+          '  or start with TESSERA_ADMIN_EMAIL and TESSERA_ADMIN_PASSWORD set.\n',
+      );
+    }
+
+    let closing = false;
+    const shutdown = async (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { ConfigOverrides } from '../config.js';
+
+/** Adds the options every command that touches stored data takes, like `serve`. */
+export function withConfigOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (default ./data; env TESSERA_DATA_DIR)')
+    .option('--config <file>', 'JSON config file (env TESSERA_CONFIG)')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL instead of the embedded SQLite (env TESSERA_DATABASE_URL)',
+    );
+}
+
+/** Turns parsed command options into config overrides (undefined ones are left out). */
+export function configOverrides(opts: {
+  dataDir?: string;
+  config?: string;
+  databaseUrl?: string;
+  port?: number;
+  host?: string;
+}): ConfigOverrides {
+  const out: ConfigOverrides = {};
+  if (opts.dataDir !== undefined) out.dataDir = opts.dataDir;
+  if (opts.config !== undefined) out.configFile = opts.config;
+  if (opts.databaseUrl !== undefined) out.databaseUrl = opts.databaseUrl;
+  if (opts.port !== undefined) out.port = opts.port;
+  if (opts.host !== undefined) out.host = opts.host;
+  return out;
+}

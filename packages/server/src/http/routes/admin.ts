@@ -1,0 +1,190 @@
+import type { FastifyInstance } from 'fastify';
+import type { User } from '../../store/index.js';
+import { requireBearer, requireRole } from '../bearer.js';
+import { sendError } from '../errors.js';
+import { requestMeta } from '../request-meta.js';
+import type { RouteContext } from './context.js';
+
+const stringList = {
+  type: 'array',
+  maxItems: 64,
+  items: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+const userId = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+/** A user as admins see it: never the password hash. */
+function publicUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    roles: user.roles,
+    permissions: user.permissions,
+    blocked: user.blocked,
+    created_at: new Date(user.createdAt).toISOString(),
+  };
+}
+
+/** Admin routes: all need an access token with role `admin`. */
+export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { service } = ctx;
+  const admin = [requireBearer(service), requireRole('admin')];
+
+  app.get<{ Querystring: { limit?: number; after?: string } }>(
+    '/admin/users',
+    {
+      preHandler: admin,
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            after: { type: 'string', maxLength: 254 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 100;
+      const users = await service.store.users.list({
+        limit,
+        ...(request.query.after === undefined ? {} : { after: request.query.after }),
+      });
+      return {
+        users: users.map(publicUser),
+        next: users.length === limit ? (users.at(-1)?.email ?? null) : null,
+      };
+    },
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: { roles?: string[]; permissions?: string[]; blocked?: boolean };
+  }>(
+    '/admin/users/:id',
+    {
+      preHandler: admin,
+      schema: {
+        params: userId,
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: { roles: stringList, permissions: stringList, blocked: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { roles, permissions, blocked } = request.body;
+      const actor = { userId: request.auth!.userId, meta: requestMeta(request) };
+      let user: User | undefined;
+      if (roles !== undefined || permissions !== undefined) {
+        const result = await service.accounts.setAccess(
+          request.params.id,
+          {
+            ...(roles === undefined ? {} : { roles }),
+            ...(permissions === undefined ? {} : { permissions }),
+          },
+          actor,
+        );
+        if (result.status === 'not-found') return sendError(reply, 404, 'not_found', 'no such user');
+        user = result.user;
+      }
+      if (blocked !== undefined) {
+        const result = await service.accounts.setBlocked(request.params.id, blocked, actor);
+        if (result.status === 'not-found') return sendError(reply, 404, 'not_found', 'no such user');
+        user = result.user;
+      }
+      return publicUser(user as User);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/users/:id/revoke-sessions',
+    { preHandler: admin, schema: { params: userId } },
+    async (request, reply) => {
+      if ((await service.store.users.findById(request.params.id)) === null) {
+        return sendError(reply, 404, 'not_found', 'no such user');
+      }
+      await service.accounts.revokeSessions(request.params.id, {
+        userId: request.auth!.userId,
+        meta: requestMeta(request),
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; before?: number; user_id?: string; type?: string } }>(
+    '/admin/audit',
+    {
+      preHandler: admin,
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            before: { type: 'integer', minimum: 1 },
+            user_id: { type: 'string', maxLength: 64 },
+            type: { type: 'string', maxLength: 64 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { limit = 100, before, user_id, type } = request.query;
+      const events = await service.store.audit.list({
+        limit,
+        ...(before === undefined ? {} : { before }),
+        ...(user_id === undefined ? {} : { userId: user_id }),
+        ...(type === undefined ? {} : { type }),
+      });
+      return {
+        events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+        next: events.length === limit ? (events.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
+
+  app.get('/admin/keys', { preHandler: admin }, async () => ({ keys: service.keys.list().map(keyView) }));
+
+  app.post<{ Body: { immediate?: boolean } | null }>(
+    '/admin/keys/rotate',
+    {
+      preHandler: admin,
+      schema: {
+        body: {
+          anyOf: [{ type: 'null' }, { type: 'object', properties: { immediate: { type: 'boolean' } } }],
+        },
+      },
+    },
+    async (request) => {
+      const record = await service.keys.rotate({ immediate: request.body?.immediate === true });
+      await service.store.audit.append({
+        at: service.clock.now(),
+        type: 'key-rotated',
+        userId: request.auth!.userId,
+        ip: request.ip,
+        details: { kid: record.kid, immediate: request.body?.immediate === true },
+      });
+      return keyView(record);
+    },
+  );
+}
+
+function keyView(k: {
+  kid: string;
+  alg: string;
+  createdAt: number;
+  activatesAt: number;
+  retiredAt: number | null;
+  expiresAt: number | null;
+}) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    kid: k.kid,
+    alg: k.alg,
+    created_at: iso(k.createdAt),
+    activates_at: iso(k.activatesAt),
+    retired_at: iso(k.retiredAt),
+    expires_at: iso(k.expiresAt),
+  };
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { RouteContext } from './context.js';
+
+/** JWKS, discovery metadata, the revocation feed, health and metrics: no authentication. */
+export function publicRoutes(app: FastifyInstance, ctx: RouteContext, registry: Registry): void {
+  const { service } = ctx;
+  const { config } = service;
+  const base = config.issuer.replace(/\/$/, '');
+  let jwksBody: { source: unknown; text: string } | undefined;
+
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    const jwks = service.keys.jwks();
+    // Serialize once per key change: this route is hit by every verifier.
+    if (jwksBody?.source !== jwks) jwksBody = { source: jwks, text: JSON.stringify(jwks) };
+    return reply
+      .header('cache-control', `public, max-age=${config.jwksMaxAgeSeconds}`)
+      .type('application/jwk-set+json')
+      .send(jwksBody.text);
+  });
+
+  const metadata = {
+    issuer: config.issuer,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    token_endpoint: `${base}/auth/login`,
+    registration_endpoint: `${base}/auth/register`,
+    revocation_endpoint: `${base}/auth/logout`,
+    response_types_supported: [],
+    grant_types_supported: ['password', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    token_endpoint_auth_signing_alg_values_supported: [config.signingAlg],
+    tessera_refresh_endpoint: `${base}/auth/refresh`,
+    tessera_revocation_feed: `${base}/auth/revocations`,
+    tessera_access_token_audience: config.audience,
+  };
+  app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').send(metadata),
+  );
+
+  app.get<{ Querystring: { after?: number; limit?: number } }>(
+    '/auth/revocations',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { type: 'integer', minimum: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 5000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const page = await service.revocations.feed(
+        request.query.after ?? 0,
+        service.clock.now(),
+        request.query.limit,
+      );
+      reply.header('cache-control', 'no-store');
+      return {
+        cursor: page.cursor,
+        revoked: page.revoked.map((e) => ({ sid: e.sid, before: e.before, expires: e.expires })),
+      };
+    },
+  );
+
+  app.get('/healthz', async (_request, reply) => {
+    await service.store.meta.get('health');
+    return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TesseraConfig } from './config.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createTesseraService, loadKek, type TesseraService } from './service/index.js';
+import { createSqlStore, type Store } from './store/index.js';
+
+/** The SQLite file of the embedded default, inside the data directory. */
+export const SQLITE_FILE = 'tessera.db';
+
+/**
+ * Opens the configured store: PostgreSQL when `databaseUrl` is set, otherwise
+ * the embedded SQLite file under the data directory. Migrations run here.
+ *
+ * @example
+ * const store = await openStore(loadConfig());
+ */
+export async function openStore(config: TesseraConfig): Promise<Store> {
+  if (config.databaseUrl !== undefined) {
+    return createSqlStore({ dialect: 'postgres', connectionString: config.databaseUrl });
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return createSqlStore({ dialect: 'sqlite', filename: join(config.dataDir, SQLITE_FILE) });
+}
+
+/** A started service with its store and metrics; `close` stops and releases everything. */
+export interface Runtime {
+  service: TesseraService;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, loads the key-encryption key and the signing keys (making
+ * the first one on first start): everything `serve` and the CLI commands need.
+ *
+ * @example
+ * const { service, close } = await openRuntime(loadConfig());
+ */
+export async function openRuntime(config: TesseraConfig, opts: { timers?: boolean } = {}): Promise<Runtime> {
+  const store = await openStore(config);
+  try {
+    const kek = await loadKek({ dataDir: config.dataDir, fromEnv: config.kek });
+    const metrics = createMetrics();
+    const service = createTesseraService({ config, store, kek, events: metrics.events });
+    if (opts.timers === false) {
+      await service.keys.load();
+      await service.keys.maintain();
+    } else {
+      await service.start();
+    }
+    return {
+      service,
+      metrics,
+      async close() {
+        service.stop();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * A new opaque refresh token: 256 random bits, base64url (43 characters).
+ *
+ * @example
+ * const token = randomToken();
+ */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * SHA-256 of an opaque token, base64url: the only form in which refresh tokens
+ * are stored or looked up (an exact-match lookup, never by prefix).
+ *
+ * @example
+ * await store.sessions.findRefreshToken(hashToken(token));
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+const VERSION = 'v1';
+
+/**
+ * Encrypts with AES-256-GCM under a 32-byte key; `context` is bound as
+ * additional data, so a sealed value can't be moved to another record.
+ *
+ * @example
+ * const sealed = seal(kek, privateJwkBytes, `signing-key:${kid}`);
+ */
+export function seal(key: Buffer, plaintext: Uint8Array, context: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return `${VERSION}.${iv.toString('base64url')}.${body.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
+}
+
+/**
+ * Decrypts what `seal` produced with the same key and context; returns null
+ * when the key, the context or the data is wrong.
+ *
+ * @example
+ * const bytes = open(kek, sealed, `signing-key:${kid}`);
+ */
+export function open(key: Buffer, sealed: string, context: string): Buffer | null {
+  const [version, iv, body, tag] = sealed.split('.');
+  if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The key that seals a refresh token's successor: derived from the presented
+ * token itself, so only someone holding that token can read the successor
+ * back during the grace window, and the database alone reveals nothing.
+ */
+export function successorKey(presentedToken: string): Buffer {
+  return createHash('sha256').update('tessera/refresh-successor/v1\0').update(presentedToken).digest();
+}

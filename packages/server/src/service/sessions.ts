@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { InvalidRefreshReason, Session, Store, User } from '../store/index.js';
+import type { RequestMeta } from './accounts.js';
+import type { Clock } from './clock.js';
+import type { ServiceEvents } from './events.js';
+import { checkPassword, type PasswordHasher } from './passwords.js';
+import type { Revocations } from './revocations.js';
+import { hashToken, open, randomToken, seal, successorKey } from './secrets.js';
+import type { AccessTokenClaims, AccessTokens } from './tokens.js';
+
+/** Session lifetimes, in ms. */
+export interface SessionPolicy {
+  /** A refresh token unused this long dies. Default 14 days. */
+  refreshIdleMs: number;
+  /** No refresh token of a session lives past this, however often it rotates. Default 30 days. */
+  refreshAbsoluteMs: number;
+  /** A retry with a just-rotated token within this window gets the same successor. Default 30 s. */
+  refreshGraceMs: number;
+}
+
+/** What login and refresh hand to the client. */
+export interface TokenPair {
+  accessToken: string;
+  /** Seconds. */
+  expiresIn: number;
+  refreshToken: string;
+  sessionId: string;
+}
+
+export type LoginResult =
+  | { status: 'ok'; user: User; session: Session; tokens: TokenPair }
+  | { status: 'invalid-credentials' }
+  | { status: 'blocked' }
+  | { status: 'password-too-long' };
+
+export type RefreshResult =
+  | { status: 'ok'; tokens: TokenPair; user: User; session: Session }
+  | { status: 'reused'; sessionId: string }
+  | { status: 'invalid'; reason: InvalidRefreshReason | 'malformed' };
+
+export type AuthenticateResult =
+  | { status: 'ok'; claims: AccessTokenClaims; session: Session }
+  | { status: 'invalid' }
+  | { status: 'revoked' };
+
+const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const SUCCESSOR_CONTEXT = 'refresh-successor';
+
+/**
+ * Login sessions and their rotating refresh tokens.
+ *
+ * @example
+ * const login = await sessions.login('ada@example.com', password, { ip });
+ * if (login.status === 'ok') reply(login.tokens);
+ * const next = await sessions.refresh(login.tokens.refreshToken, { ip });
+ */
+export class Sessions {
+  constructor(
+    private readonly store: Store,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokens,
+    private readonly revocations: Revocations,
+    private readonly events: ServiceEvents,
+    private readonly clock: Clock,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  /**
+   * Checks the credentials and opens a new session. Unknown email and wrong
+   * password cost the same argon2 work and give the same result.
+   */
+  async login(email: string, password: string, meta: RequestMeta = {}): Promise<LoginResult> {
+    if (checkPassword(password) === 'too-long') return { status: 'password-too-long' };
+    const user = await this.store.users.findByEmail(email);
+    if (user === null) {
+      await this.hasher.verifyDummy(password);
+      this.events.login('invalid-credentials');
+      await this.audit('login-failed', null, null, meta, { reason: 'unknown-email' });
+      return { status: 'invalid-credentials' };
+    }
+    if (!(await this.hasher.verify(user.passwordHash, password))) {
+      this.events.login('invalid-credentials');
+      await this.audit('login-failed', user.id, null, meta, { reason: 'wrong-password' });
+      return { status: 'invalid-credentials' };
+    }
+    if (user.blocked) {
+      this.events.login('blocked');
+      await this.audit('login-failed', user.id, null, meta, { reason: 'blocked' });
+      return { status: 'blocked' };
+    }
+    const now = this.clock.now();
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.store.users.updatePasswordHash(user.id, await this.hasher.hash(password), now);
+    }
+    const refreshToken = randomToken();
+    const absoluteExpiresAt = now + this.policy.refreshAbsoluteMs;
+    const session = await this.store.sessions.create(
+      {
+        id: randomUUID(),
+        userId: user.id,
+        createdAt: now,
+        absoluteExpiresAt,
+        ip: meta.ip ?? null,
+        userAgent: meta.userAgent ?? null,
+      },
+      {
+        hash: hashToken(refreshToken),
+        expiresAt: Math.min(now + this.policy.refreshIdleMs, absoluteExpiresAt),
+      },
+    );
+    this.events.login('ok');
+    await this.audit('login', user.id, session.id, meta, {});
+    return { status: 'ok', user, session, tokens: this.pair(user, session, refreshToken, now) };
+  }
+
+  /**
+   * Trades a refresh token for a new pair, in one atomic store step. A retry
+   * within the grace window gets the same successor back; a token used before
+   * that is theft: the whole session is revoked and the event audited.
+   */
+  async refresh(refreshToken: string, meta: RequestMeta = {}): Promise<RefreshResult> {
+    if (typeof refreshToken !== 'string' || !REFRESH_TOKEN.test(refreshToken)) {
+      this.events.refresh('invalid');
+      return { status: 'invalid', reason: 'malformed' };
+    }
+    const now = this.clock.now();
+    const successor = randomToken();
+    const result = await this.store.sessions.rotateRefreshToken({
+      hash: hashToken(refreshToken),
+      successor: {
+        hash: hashToken(successor),
+        sealed: seal(successorKey(refreshToken), Buffer.from(successor), SUCCESSOR_CONTEXT),
+        expiresAt: now + this.policy.refreshIdleMs,
+      },
+      now,
+      graceMs: this.policy.refreshGraceMs,
+    });
+    switch (result.status) {
+      case 'rotated':
+        this.events.refresh('rotated');
+        return {
+          status: 'ok',
+          user: result.user,
+          session: result.session,
+          tokens: this.pair(result.user, result.session, successor, now),
+        };
+      case 'grace': {
+        const same = open(successorKey(refreshToken), result.successorSealed, SUCCESSOR_CONTEXT);
+        if (same === null) return { status: 'invalid', reason: 'unknown' };
+        this.events.refresh('grace');
+        return {
+          status: 'ok',
+          user: result.user,
+          session: result.session,
+          tokens: this.pair(result.user, result.session, same.toString('utf8'), now),
+        };
+      }
+      case 'reused':
+        this.events.refresh('reused');
+        await this.revocations.revokeAccess([result.session], now);
+        await this.audit('refresh-reuse', result.session.userId, result.session.id, meta, {
+          family: result.session.id,
+          action: 'session-revoked',
+        });
+        return { status: 'reused', sessionId: result.session.id };
+      default:
+        this.events.refresh('invalid');
+        return { status: 'invalid', reason: result.reason };
+    }
+  }
+
+  /**
+   * Ends a session, found by id (Bearer logout) or by refresh token. Unknown
+   * ones are not an error: logout always succeeds (RFC 7009 style).
+   */
+  async logout(by: { sessionId: string } | { refreshToken: string }, meta: RequestMeta = {}): Promise<void> {
+    const now = this.clock.now();
+    let session: Session | null = null;
+    if ('sessionId' in by) session = await this.store.sessions.revoke(by.sessionId, 'logout', now);
+    else if (REFRESH_TOKEN.test(by.refreshToken)) {
+      session = await this.store.sessions.revokeByRefreshToken(hashToken(by.refreshToken), 'logout', now);
+    }
+    if (session === null) return;
+    await this.revocations.revokeAccess([session], now);
+    await this.audit('logout', session.userId, session.id, meta, {});
+  }
+
+  /** Ends every session of the user. */
+  async logoutAll(userId: string, meta: RequestMeta = {}): Promise<number> {
+    const now = this.clock.now();
+    const revoked = await this.store.sessions.revokeAllForUser(userId, 'logout-all', now);
+    await this.revocations.revokeAccess(revoked, now);
+    await this.audit('logout-all', userId, null, meta, { count: revoked.length });
+    return revoked.length;
+  }
+
+  /** The user's live sessions, newest first. */
+  list(userId: string): Promise<Session[]> {
+    return this.store.sessions.listForUser(userId, { now: this.clock.now(), activeOnly: true });
+  }
+
+  /** Ends one of the user's own sessions; false when it isn't theirs or isn't live. */
+  async revokeOwn(userId: string, sessionId: string, meta: RequestMeta = {}): Promise<boolean> {
+    const session = await this.store.sessions.find(sessionId);
+    if (session === null || session.userId !== userId) return false;
+    const now = this.clock.now();
+    const revoked = await this.store.sessions.revoke(sessionId, 'logout', now);
+    if (revoked === null) return false;
+    await this.revocations.revokeAccess([revoked], now);
+    await this.audit('logout', userId, sessionId, meta, { from: 'sessions-endpoint' });
+    return true;
+  }
+
+  /**
+   * Checks a Bearer access token for the server's own routes: signature and
+   * claims, then its session in the store (revoked, or issued before the
+   * session's cutoff), so logout and role changes apply here at once.
+   */
+  async authenticate(accessToken: string): Promise<AuthenticateResult> {
+    const now = this.clock.now();
+    let claims: AccessTokenClaims;
+    try {
+      claims = this.tokens.verify(accessToken, now);
+    } catch {
+      return { status: 'invalid' };
+    }
+    const session = await this.store.sessions.find(claims.sid);
+    if (session === null || session.userId !== claims.sub) return { status: 'revoked' };
+    if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return { status: 'revoked' };
+    return { status: 'ok', claims, session };
+  }
+
+  private pair(user: User, session: Session, refreshToken: string, now: number): TokenPair {
+    const started = performance.now();
+    const access = this.tokens.issue(user, session, now);
+    this.events.signed((performance.now() - started) / 1000);
+    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
+  }
+
+  private async audit(
+    type: string,
+    userId: string | null,
+    sessionId: string | null,
+    meta: RequestMeta,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.store.audit.append({
+      at: this.clock.now(),
+      type,
+      userId,
+      sessionId,
+      ip: meta.ip ?? null,
+      details: meta.userAgent ? { ...details, userAgent: meta.userAgent } : details,
+    });
+  }
+}

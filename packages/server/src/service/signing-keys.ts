@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Alg,
+  createKeySet,
+  exportJwk,
+  generateKeyPair,
+  generateSecret,
+  importJwk,
+  importKeyObject,
+  type Jwk,
+  jwkThumbprint,
+  type Key,
+  type KeySet,
+} from '@tessera/jwt';
+import type { SigningKeyRecord, SigningKeyStore } from '../store/index.js';
+import type { Clock } from './clock.js';
+import { open, seal } from './secrets.js';
+
+/** How signing keys are made and rotated. Durations in ms. */
+export interface SigningKeyPolicy {
+  alg: Alg;
+  /** A key signs for this long before the next one takes over. Default 30 days. */
+  rotationIntervalMs: number;
+  /** The next key is in the JWKS at least this long before it signs; at least the JWKS max-age. */
+  prepublishMs: number;
+  /** A retired key stays published this long: the longest access-token lifetime plus clock skew. */
+  retireAfterMs: number;
+}
+
+interface LoadedKey {
+  record: SigningKeyRecord;
+  privateKey: Key;
+  publicKey: Key | undefined;
+}
+
+/**
+ * The issuer's signing keys: private keys sealed at rest with the key-encryption
+ * key, a current key to sign with, and a JWKS that publishes the next key before
+ * it is used and keeps retired keys until every token they signed has expired.
+ *
+ * @example
+ * const keys = new SigningKeys(store.keys, kek, clock, policy);
+ * await keys.load();
+ * await keys.maintain(); // first start: creates the first key
+ * const key = keys.current();
+ */
+export class SigningKeys {
+  private loaded: LoadedKey[] = [];
+  private jwksCache: { keys: Jwk[] } | undefined;
+  private verifyKeys: KeySet | undefined;
+
+  constructor(
+    private readonly store: SigningKeyStore,
+    private readonly kek: Buffer,
+    private readonly clock: Clock,
+    readonly policy: SigningKeyPolicy,
+  ) {}
+
+  /** Reads every unexpired key from the store and unseals it. */
+  async load(): Promise<void> {
+    const records = await this.store.list({ now: this.clock.now() });
+    const known = new Map(this.loaded.map((k) => [k.record.kid, k]));
+    this.loaded = records.map((record) => {
+      const previous = known.get(record.kid);
+      if (previous !== undefined) return { ...previous, record };
+      return this.unseal(record);
+    });
+    this.jwksCache = undefined;
+    this.verifyKeys = undefined;
+  }
+
+  /** The key that signs now: the newest one whose activation time has come. */
+  current(): Key {
+    const now = this.clock.now();
+    let found: LoadedKey | undefined;
+    for (const key of this.loaded) if (key.record.activatesAt <= now) found = key;
+    if (found === undefined) throw new Error('no active signing key: call maintain() first');
+    return found.privateKey;
+  }
+
+  /** The public JWKS: every published key, never a private member, never a secret. */
+  jwks(): { keys: Jwk[] } {
+    this.jwksCache ??= {
+      keys: this.loaded.flatMap((k) => (k.publicKey === undefined ? [] : [exportJwk(k.publicKey)])),
+    };
+    return this.jwksCache;
+  }
+
+  /** The keys that verify this issuer's tokens (public keys, or the secret for HS*). */
+  verificationKeys(): KeySet {
+    this.verifyKeys ??= createKeySet(this.loaded.map((k) => k.publicKey ?? k.privateKey));
+    return this.verifyKeys;
+  }
+
+  /** Metadata of the loaded keys, oldest first, for `tessera keys list`. */
+  list(): SigningKeyRecord[] {
+    return this.loaded.map((k) => k.record);
+  }
+
+  /**
+   * Keeps the schedule: creates the first key, publishes the next key
+   * `prepublishMs` before the current one's interval ends, and deletes keys
+   * that are past their publication. Safe to run on several instances at once.
+   * Returns true when it changed something.
+   */
+  async maintain(): Promise<boolean> {
+    const now = this.clock.now();
+    let changed = (await this.store.deleteExpired(now)) > 0;
+    if (changed) await this.load();
+    const latest = this.loaded.at(-1);
+    if (latest === undefined) {
+      changed = (await this.add(now, null)) || changed;
+    } else if (now >= latest.record.activatesAt + this.policy.rotationIntervalMs - this.policy.prepublishMs) {
+      const activatesAt = Math.max(
+        now + this.policy.prepublishMs,
+        latest.record.activatesAt + this.policy.rotationIntervalMs,
+      );
+      changed = (await this.add(activatesAt, latest.record.kid)) || changed;
+    }
+    return changed;
+  }
+
+  /**
+   * Rotates now, outside the schedule. By default the new key is published
+   * `prepublishMs` before it signs; `immediate` makes it sign at once (after a
+   * compromise: verifiers fetch it on the unknown kid).
+   */
+  async rotate(opts: { immediate?: boolean } = {}): Promise<SigningKeyRecord> {
+    await this.load();
+    const now = this.clock.now();
+    const activatesAt = opts.immediate ? now : now + this.policy.prepublishMs;
+    if (!(await this.add(activatesAt, this.loaded.at(-1)?.record.kid ?? null))) {
+      throw new Error('another instance rotated the keys at the same time; run it again');
+    }
+    return this.loaded.at(-1)!.record;
+  }
+
+  /** Creates a key that activates at `activatesAt`, retiring older ones from then on. */
+  private async add(activatesAt: number, expectedLatest: string | null): Promise<boolean> {
+    const now = this.clock.now();
+    const { record, loaded } = this.generate(now, activatesAt);
+    const result = await this.store.insertIfLatest(record, expectedLatest);
+    if (result.status === 'inserted') {
+      // Every key that signed before the new one stops at its activation and stays published
+      // until the last token it could have signed has expired.
+      for (const key of this.loaded) {
+        if (key.record.retiredAt !== null && key.record.retiredAt <= activatesAt) continue;
+        await this.store.update(key.record.kid, {
+          retiredAt: activatesAt,
+          expiresAt: activatesAt + this.policy.retireAfterMs,
+        });
+      }
+      this.loaded.push(loaded);
+    }
+    await this.load();
+    return result.status === 'inserted';
+  }
+
+  private generate(now: number, activatesAt: number): { record: SigningKeyRecord; loaded: LoadedKey } {
+    const alg = this.policy.alg;
+    let privateKey: Key;
+    let publicKey: Key | undefined;
+    let kid: string;
+    if (alg.startsWith('HS')) {
+      kid = randomBytes(12).toString('base64url');
+      privateKey = generateSecret(alg as 'HS256', { kid });
+    } else {
+      const pair = generateKeyPair(alg);
+      kid = jwkThumbprint(pair.publicKey);
+      privateKey = importKeyObject(pair.privateKey.keyObject, { alg, kid });
+      publicKey = importKeyObject(pair.publicKey.keyObject, { alg, kid });
+    }
+    const privateJwk = exportJwk(privateKey, { private: true });
+    const record: SigningKeyRecord = {
+      kid,
+      alg,
+      publicJwk: publicKey === undefined ? { kty: 'oct', kid, alg } : { ...exportJwk(publicKey) },
+      privateSealed: seal(this.kek, Buffer.from(JSON.stringify(privateJwk)), `signing-key:${kid}`),
+      createdAt: now,
+      activatesAt,
+      retiredAt: null,
+      expiresAt: null,
+    };
+    return { record, loaded: { record, privateKey, publicKey } };
+  }
+
+  private unseal(record: SigningKeyRecord): LoadedKey {
+    const bytes = open(this.kek, record.privateSealed, `signing-key:${record.kid}`);
+    if (bytes === null) {
+      throw new Error(
+        `signing key ${record.kid} cannot be decrypted: wrong key-encryption key (TESSERA_KEK or kek.key)`,
+      );
+    }
+    const privateKey = importJwk(JSON.parse(bytes.toString('utf8')) as Jwk, { alg: record.alg as Alg });
+    const publicKey = privateKey.type === 'secret' ? undefined : importJwk(record.publicJwk as Jwk);
+    return { record, privateKey, publicKey };
+  }
+}

@@ -1,0 +1,47 @@
+/** An access-token denylist entry: tokens of session `sid` issued before `before` are rejected. */
+export interface RevocationInput {
+  sid: string;
+  /** Epoch SECONDS: access tokens of `sid` with `iat` below this are revoked. */
+  before: number;
+  /** Epoch SECONDS: when the entry may be forgotten (the last affected token's `exp`). */
+  expires: number;
+}
+
+/** A stored entry with the cursor the store assigned to it. */
+export interface RevocationEntry extends RevocationInput {
+  /** Strictly increasing in commit order: a reader never sees a lower cursor appear later. */
+  cursor: number;
+}
+
+/** `now` is epoch ms; entries with `expires * 1000 <= now` are not returned. */
+export interface ListRevocationsOptions {
+  /** Return entries with a cursor above this; 0 or absent returns every live entry. */
+  after?: number | undefined;
+  limit: number;
+  now: number;
+}
+
+/** One page of entries ordered by cursor; `cursor` is the last one returned, or `after` if none. */
+export interface RevocationPage {
+  cursor: number;
+  revoked: RevocationEntry[];
+}
+
+/**
+ * The persisted access-token denylist that guards poll by cursor. Entries survive restarts.
+ *
+ * @example
+ * await store.revocations.add([{ sid, before: nowSeconds + 1, expires: nowSeconds + 600 }]);
+ * let page = await store.revocations.list({ after: 0, limit: 1000, now });
+ * page = await store.revocations.list({ after: page.cursor, limit: 1000, now }); // only newer entries
+ */
+export interface RevocationStore {
+  /**
+   * Stores the entries atomically and returns them with their cursors (ascending). Cursors are
+   * assigned so that a concurrent reader polling with `after` can never skip an entry.
+   */
+  add(entries: readonly RevocationInput[]): Promise<RevocationEntry[]>;
+  list(options: ListRevocationsOptions): Promise<RevocationPage>;
+  /** Deletes entries with `expires * 1000 <= now`; returns how many. */
+  purge(now: number): Promise<number>;
+}

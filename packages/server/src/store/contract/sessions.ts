@@ -1,0 +1,108 @@
+import type { RotateRefreshTokenInput, RotateResult } from './rotation.js';
+
+/** A login session: the family that all of its rotated refresh tokens belong to. Times are epoch ms. */
+export interface Session {
+  /** The `sid` claim of every access token of this session. */
+  id: string;
+  userId: string;
+  createdAt: number;
+  /** No refresh token of the session is accepted from this instant on, however it was rotated. */
+  absoluteExpiresAt: number;
+  lastUsedAt: number;
+  revokedAt: number | null;
+  /** e.g. 'logout', 'logout-all', 'password-change', 'blocked', 'admin', {@link REUSE_REASON}. */
+  revokedReason: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  /** Epoch SECONDS: new access tokens of this session must carry `iat >=` this. 0 when unset. */
+  accessNotBefore: number;
+}
+
+/** The revocation reason the store itself writes when it detects refresh-token reuse. */
+export const REUSE_REASON = 'reuse';
+
+/** A new session; `createdAt` is also its first `lastUsedAt`. */
+export interface NewSession {
+  id: string;
+  userId: string;
+  createdAt: number;
+  absoluteExpiresAt: number;
+  userAgent?: string | null | undefined;
+  ip?: string | null | undefined;
+  accessNotBefore?: number | undefined;
+}
+
+/** A refresh token as the store receives it: only its SHA-256 hash, never the token. */
+export interface NewRefreshToken {
+  hash: string;
+  /** Idle expiry, epoch ms; the caller keeps it at or before the session's absoluteExpiresAt. */
+  expiresAt: number;
+}
+
+/** A stored refresh token row. */
+export interface RefreshTokenRecord {
+  hash: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  successorHash: string | null;
+  /** Opaque to the store: the successor sealed under a key derived from this token. */
+  successorSealed: string | null;
+}
+
+/** `activeOnly` keeps sessions that are not revoked, not past absolute expiry and still hold a live refresh token. */
+export interface ListSessionsOptions {
+  now: number;
+  activeOnly?: boolean | undefined;
+}
+
+/** Which sessions {@link SessionStore.setAccessNotBefore} touches. */
+export type AccessNotBeforeTarget = { sessionIds: readonly string[] } | { userId: string };
+
+/** How many rows {@link SessionStore.purgeExpired} deleted. */
+export interface SessionPurgeResult {
+  sessions: number;
+  refreshTokens: number;
+}
+
+/**
+ * Sessions and their rotating refresh tokens. A refresh token is live only while it is unused,
+ * before its `expiresAt`, its session is neither revoked nor past `absoluteExpiresAt`, and its user
+ * is not blocked; revoking a session therefore kills all of its refresh tokens in that one write.
+ *
+ * @example
+ * await store.sessions.create({ id: sid, userId, createdAt: now, absoluteExpiresAt: now + 30 * DAY }, { hash, expiresAt: now + 14 * DAY });
+ * const result = await store.sessions.rotateRefreshToken({ hash, successor, now, graceMs: 30_000 });
+ */
+export interface SessionStore {
+  /** Inserts the session and its first refresh token atomically (both or neither). */
+  create(session: NewSession, firstRefreshToken: NewRefreshToken): Promise<Session>;
+  find(id: string): Promise<Session | null>;
+  /** The user's sessions, newest first. */
+  listForUser(userId: string, options: ListSessionsOptions): Promise<Session[]>;
+  findRefreshToken(hash: string): Promise<RefreshTokenRecord | null>;
+  /** Consumes a refresh token in ONE atomic step; see {@link RotateResult} for the outcomes and guarantees. */
+  rotateRefreshToken(input: RotateRefreshTokenInput): Promise<RotateResult>;
+  /** Revokes a live session. Returns it, or null if it is unknown, already revoked or expired. */
+  revoke(id: string, reason: string, now: number): Promise<Session | null>;
+  /** Revokes every live session of the user (but `exceptSessionId`) in one statement; returns those it revoked. */
+  revokeAllForUser(
+    userId: string,
+    reason: string,
+    now: number,
+    options?: { exceptSessionId?: string | undefined },
+  ): Promise<Session[]>;
+  /**
+   * Logout holding only a refresh token: revokes the live session that owns the unexpired token
+   * (used or not) in one statement. Returns the session, or null when there is nothing to revoke.
+   */
+  revokeByRefreshToken(hash: string, reason: string, now: number): Promise<Session | null>;
+  /** Raises `accessNotBefore` (epoch seconds) to `value`; never lowers it. Returns how many sessions changed. */
+  setAccessNotBefore(target: AccessNotBeforeTarget, value: number): Promise<number>;
+  /**
+   * Deletes refresh tokens past `expiresAt` or of revoked sessions, and sessions past absolute expiry
+   * (revoked sessions are kept until then, for listing). Not one atomic step: safe to run anytime.
+   */
+  purgeExpired(now: number): Promise<SessionPurgeResult>;
+}

@@ -1,0 +1,166 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { SqlDialectName } from './schema.js';
+
+// SQLite lets a rowid table's TEXT PRIMARY KEY hold NULL, hence the explicit NOT NULLs.
+// Migrations live in code, not in files read at runtime, so the built package and a bundled
+// CLI carry their schema with them. Never edit a shipped migration: add the next one.
+
+/** Migrations are written against an untyped Kysely: they describe the schema, they don't query it. */
+type SchemaDb = Kysely<unknown>;
+
+function timestamps(dialect: SqlDialectName) {
+  // bigint in PostgreSQL (epoch ms overflow int4); SQLite stores any integer in INTEGER affinity.
+  return dialect === 'postgres' ? 'bigint' : 'integer';
+}
+
+async function createAccountsAndSessions(db: SchemaDb, dialect: SqlDialectName): Promise<void> {
+  const ms = timestamps(dialect);
+  await db.schema
+    .createTable('users')
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('roles', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('permissions', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('blocked', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('updated_at', ms, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('absolute_expires_at', ms, (c) => c.notNull())
+    .addColumn('last_used_at', ms, (c) => c.notNull())
+    .addColumn('revoked_at', ms)
+    .addColumn('revoked_reason', 'text')
+    .addColumn('user_agent', 'text')
+    .addColumn('ip', 'text')
+    .addColumn('access_not_before', ms, (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
+  await db.schema
+    .createIndex('sessions_absolute_expires_at')
+    .on('sessions')
+    .column('absolute_expires_at')
+    .execute();
+  // WITHOUT ROWID: every rotation looks a token up by its hash, so the hash index IS the table.
+  await db.schema
+    .createTable('refresh_tokens')
+    .addColumn('hash', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('expires_at', ms, (c) => c.notNull())
+    .addColumn('used_at', ms)
+    .addColumn('successor_hash', 'text')
+    .addColumn('successor_sealed', 'text')
+    .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+    .execute();
+  await db.schema
+    .createIndex('refresh_tokens_session_id')
+    .on('refresh_tokens')
+    .column('session_id')
+    .execute();
+  await db.schema
+    .createIndex('refresh_tokens_expires_at')
+    .on('refresh_tokens')
+    .column('expires_at')
+    .execute();
+}
+
+async function createOperationalTables(db: SchemaDb, dialect: SqlDialectName): Promise<void> {
+  const ms = timestamps(dialect);
+  // Store-assigned increasing ids: AUTOINCREMENT in SQLite never reuses an id, even after deletes.
+  const serial = dialect === 'postgres' ? 'bigint' : 'integer';
+  await db.schema
+    .createTable('revocations')
+    .addColumn('cursor', serial, (c) =>
+      dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+    )
+    .addColumn('session_id', 'text', (c) => c.notNull())
+    .addColumn('issued_before', ms, (c) => c.notNull())
+    .addColumn('expires_at', ms, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('revocations_expires_at').on('revocations').column('expires_at').execute();
+  await db.schema
+    .createTable('signing_keys')
+    .addColumn('kid', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('alg', 'text', (c) => c.notNull())
+    .addColumn('public_jwk', 'text', (c) => c.notNull())
+    .addColumn('private_sealed', 'text', (c) => c.notNull())
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('activates_at', ms, (c) => c.notNull())
+    .addColumn('retired_at', ms)
+    .addColumn('expires_at', ms)
+    .execute();
+  await db.schema
+    .createTable('audit_events')
+    .addColumn('id', serial, (c) =>
+      dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+    )
+    .addColumn('at', ms, (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text')
+    .addColumn('session_id', 'text')
+    .addColumn('ip', 'text')
+    .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
+  await db.schema.createIndex('audit_events_user_id').on('audit_events').columns(['user_id', 'id']).execute();
+  await db.schema.createIndex('audit_events_type').on('audit_events').columns(['type', 'id']).execute();
+  await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+  await db.schema
+    .createTable('rate_limits')
+    .addColumn('key', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('hits', 'integer', (c) => c.notNull())
+    .addColumn('reset_at', ms, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('rate_limits_reset_at').on('rate_limits').column('reset_at').execute();
+  await db.schema
+    .createTable('meta')
+    .addColumn('name', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+}
+
+function migrations(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      up: async (db) => {
+        await createAccountsAndSessions(db, dialect);
+        await createOperationalTables(db, dialect);
+      },
+    },
+  };
+}
+
+class InCodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialectName) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations(this.dialect));
+  }
+}
+
+/**
+ * Brings the schema up to the latest migration; idempotent, and safe when several instances
+ * start at once (PostgreSQL: Kysely's advisory lock; SQLite: one IMMEDIATE transaction).
+ *
+ * @example
+ * await migrateToLatest(db, 'postgres', 'tessera');
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  schema?: string,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrations(dialect),
+    migrationTableName: 'tessera_migrations',
+    migrationLockTableName: 'tessera_migration_lock',
+    // Without an explicit schema Kysely would find a migration table in ANY schema of the database.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}

@@ -1,0 +1,70 @@
+import type { Selectable } from 'kysely';
+import type {
+  ListRevocationsOptions,
+  RevocationEntry,
+  RevocationInput,
+  RevocationPage,
+  RevocationStore,
+} from '../contract/revocations.js';
+import { ADVISORY_LOCKS, lockTransaction } from './advisory-lock.js';
+import { affectedRows, type SqlContext } from './rows.js';
+import type { RevocationsTable } from './schema.js';
+
+function toEntry(row: Selectable<RevocationsTable>): RevocationEntry {
+  return { cursor: row.cursor, sid: row.session_id, before: row.issued_before, expires: row.expires_at };
+}
+
+/**
+ * The SQL {@link RevocationStore}.
+ *
+ * @example
+ * const revocations = new SqlRevocationStore({ db, dialect: 'postgres' });
+ * const { cursor, revoked } = await revocations.list({ after: 0, limit: 1000, now });
+ */
+export class SqlRevocationStore implements RevocationStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async add(entries: readonly RevocationInput[]): Promise<RevocationEntry[]> {
+    if (entries.length === 0) return [];
+    const { db, dialect } = this.#ctx;
+    const rows = await db.transaction().execute(async (trx) => {
+      // A PostgreSQL identity value is taken at INSERT but becomes visible at COMMIT, so without
+      // this lock cursor 8 could commit before cursor 7: a guard polling `after: 6` in between
+      // would get 8, move its cursor past 7 and never see 7. Holding one lock from before the
+      // INSERT until COMMIT makes cursor order and commit order the same.
+      await lockTransaction(trx, dialect, ADVISORY_LOCKS.revocations);
+      return trx
+        .insertInto('revocations')
+        .values(entries.map((e) => ({ session_id: e.sid, issued_before: e.before, expires_at: e.expires })))
+        .returningAll()
+        .execute();
+    });
+    return rows.map(toEntry).sort((a, b) => a.cursor - b.cursor);
+  }
+
+  async list(options: ListRevocationsOptions): Promise<RevocationPage> {
+    const after = options.after ?? 0;
+    const rows = await this.#ctx.db
+      .selectFrom('revocations')
+      .selectAll()
+      .where('cursor', '>', after)
+      .where('expires_at', '>', Math.floor(options.now / 1000))
+      .orderBy('cursor')
+      .limit(options.limit)
+      .execute();
+    const revoked = rows.map(toEntry);
+    return { cursor: revoked.at(-1)?.cursor ?? after, revoked };
+  }
+
+  async purge(now: number): Promise<number> {
+    const result = await this.#ctx.db
+      .deleteFrom('revocations')
+      .where('expires_at', '<=', Math.floor(now / 1000))
+      .executeTakeFirst();
+    return affectedRows(result.numDeletedRows);
+  }
+}

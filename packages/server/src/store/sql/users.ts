@@ -1,0 +1,108 @@
+import type {
+  CreateUserResult,
+  ListUsersOptions,
+  NewUser,
+  User,
+  UserAccessUpdate,
+  UserStore,
+} from '../contract/users.js';
+import { normalizeEmail } from '../contract/users.js';
+import { affectedRows, type SqlContext, toUser } from './rows.js';
+import type { UsersTable } from './schema.js';
+
+/**
+ * The SQL {@link UserStore}.
+ *
+ * @example
+ * const users = new SqlUserStore({ db, dialect: 'sqlite' });
+ * await users.create({ id, email, passwordHash, now });
+ */
+export class SqlUserStore implements UserStore {
+  readonly #ctx: SqlContext;
+
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async create(user: NewUser): Promise<CreateUserResult> {
+    // ON CONFLICT DO NOTHING makes the duplicate a result and keeps a race between two creates atomic.
+    const row = await this.#ctx.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: normalizeEmail(user.email),
+        password_hash: user.passwordHash,
+        roles: JSON.stringify(user.roles ?? []),
+        permissions: JSON.stringify(user.permissions ?? []),
+        blocked: user.blocked === true ? 1 : 0,
+        created_at: user.now,
+        updated_at: user.now,
+      })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? { status: 'duplicate-email' } : { status: 'created', user: toUser(row) };
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const row = await this.#ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.#ctx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', normalizeEmail(email))
+      .executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async list(options: ListUsersOptions): Promise<User[]> {
+    let query = this.#ctx.db.selectFrom('users').selectAll().orderBy('email').limit(options.limit);
+    if (options.after !== undefined) query = query.where('email', '>', normalizeEmail(options.after));
+    return (await query.execute()).map(toUser);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.#ctx.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  updatePasswordHash(id: string, passwordHash: string, now: number): Promise<User | null> {
+    return this.#update(id, { password_hash: passwordHash }, now);
+  }
+
+  updateAccess(id: string, access: UserAccessUpdate, now: number): Promise<User | null> {
+    return this.#update(
+      id,
+      {
+        ...(access.roles === undefined ? {} : { roles: JSON.stringify(access.roles) }),
+        ...(access.permissions === undefined ? {} : { permissions: JSON.stringify(access.permissions) }),
+      },
+      now,
+    );
+  }
+
+  setBlocked(id: string, blocked: boolean, now: number): Promise<User | null> {
+    return this.#update(id, { blocked: blocked ? 1 : 0 }, now);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.#ctx.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return affectedRows(result.numDeletedRows) > 0;
+  }
+
+  async #update(id: string, changes: Partial<UsersTable>, now: number): Promise<User | null> {
+    const row = await this.#ctx.db
+      .updateTable('users')
+      .set({ ...changes, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { runStoreConformance } from '../src/store/conformance/index.js';
+import { createSqlStore } from '../src/store/index.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'tessera-store-'));
+}
+
+runStoreConformance('sqlite', async () => {
+  const dir = await tempDir();
+  // A directory that doesn't exist yet: the store must create it.
+  const filename = join(dir, 'data', 'tessera.db');
+  const store = await createSqlStore({ dialect: 'sqlite', filename });
+  return {
+    store,
+    reopen: () => createSqlStore({ dialect: 'sqlite', filename }),
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite store specifics', () => {
+  it('opens the file in WAL mode with foreign keys, and migrating twice is a no-op', async () => {
+    const dir = await tempDir();
+    try {
+      const filename = join(dir, 'tessera.db');
+      const store = await createSqlStore({ dialect: 'sqlite', filename });
+      await store.migrate();
+      await store.close();
+      const raw = new Database(filename, { readonly: true });
+      try {
+        assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+        const migrations = raw.prepare('select name from tessera_migrations').all();
+        assert.deepEqual(migrations, [{ name: '0001_initial' }]);
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('enforces foreign keys: a session needs its user', async () => {
+    const dir = await tempDir();
+    const store = await createSqlStore({ dialect: 'sqlite', filename: join(dir, 'tessera.db') });
+    try {
+      const session = { id: 's', userId: 'missing', createdAt: 0, absoluteExpiresAt: 1 };
+      await assert.rejects(store.sessions.create(session, { hash: 'h', expiresAt: 1 }), /FOREIGN KEY/);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
