@@ -17,7 +17,13 @@ export function exportJwk(key: Key, opts: { private?: boolean } = {}): Jwk {
     if (key.type === 'secret') throw new JwtError('ERR_INVALID_OPTIONS', 'a secret key has no public form');
     if (key.type === 'private') source = createPublicKey(source);
   }
-  const jwk = source.export({ format: 'jwk' }) as Jwk;
+  let jwk: Jwk;
+  try {
+    jwk = source.export({ format: 'jwk' }) as Jwk;
+  } catch (cause) {
+    // node:crypto has no JWK form for some KeyObjects it signs with (RSA-PSS keys).
+    throw new JwtError('ERR_KEY_INVALID', 'this key has no JWK form', { cause });
+  }
   const out: Jwk = { ...jwk, alg: key.alg, use: 'sig' };
   if (key.kid !== undefined) out.kid = key.kid;
   return out;

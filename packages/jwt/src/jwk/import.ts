@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGS, type Alg, type HmacAlg, isAlg } from '../lib/algs.js';
-import { decodeBase64url, isCanonicalBase64url } from '../lib/base64url.js';
+import { decodeBase64url, encodedLength, isCanonicalBase64url } from '../lib/base64url.js';
 import { Key } from './key.js';
 import type { Jwk } from './types.js';
 
@@ -88,6 +88,16 @@ function checkJwkMembers(jwk: Jwk, alg: Alg): void {
     const value = jwk[member];
     if (value !== undefined && (typeof value !== 'string' || !isCanonicalBase64url(value))) {
       throw new JwtError('ERR_KEY_INVALID', `JWK ${member} is not base64url`);
+    }
+  }
+  if (spec.family === 'ES') {
+    // RFC 7518 §6.2.1.2: x, y and d are exactly the curve's size; node:crypto also takes a leading zero byte.
+    const size = encodedLength(spec.signatureBytes / 2);
+    for (const member of ['x', 'y', 'd'] as const) {
+      const value = jwk[member];
+      if (value !== undefined && value.length !== size) {
+        throw new JwtError('ERR_KEY_INVALID', `JWK ${member} is not the size of a ${spec.crv} coordinate`);
+      }
     }
   }
 }

@@ -43,6 +43,16 @@ export class Key {
   readonly sign: SignFn | undefined;
   /** @internal */
   readonly verify: VerifyFn;
+  /** Only the constructor sets it, so only checked keys pass `instanceof Key`. */
+  readonly #checked = true;
+
+  /**
+   * `instanceof Key` is a brand check: an object built on `Key.prototype` with
+   * its own `alg` and `verify` (CVE-2022-23529-style key argument) is not a Key.
+   */
+  static [Symbol.hasInstance](value: unknown): value is Key {
+    return typeof value === 'object' && value !== null && #checked in value;
+  }
 
   /** @internal Use the import and generate functions instead. */
   constructor(alg: Alg, keyObject: KeyObject, kid?: string) {
@@ -81,12 +91,23 @@ function checkKeyFitsAlg(alg: Alg, spec: AlgSpec, key: KeyObject): number {
       if (type !== 'rsa' && !(spec.family === 'PS' && type === 'rsa-pss')) {
         throw new JwtError('ERR_KEY_INVALID', `${alg} needs an RSA key`);
       }
+      // An RSA-PSS key may restrict its hashes and minimum salt: they must allow this alg's.
+      if (
+        details.hashAlgorithm !== undefined &&
+        (details.hashAlgorithm !== spec.hash ||
+          details.mgf1HashAlgorithm !== spec.hash ||
+          (details.saltLength ?? 0) > spec.hashBytes)
+      ) {
+        throw new JwtError('ERR_KEY_INVALID', `the RSA-PSS key's parameters do not allow ${alg}`);
+      }
       const bits = details.modulusLength ?? 0;
       if (bits < RSA_MIN_BITS)
         throw new JwtError('ERR_KEY_WEAK', `${alg} needs an RSA key of at least 2048 bits`);
       if (bits > RSA_MAX_BITS) throw new JwtError('ERR_KEY_INVALID', 'RSA keys over 8192 bits are refused');
       if (details.publicExponent !== 65537n)
         throw new JwtError('ERR_KEY_WEAK', 'RSA public exponent must be 65537');
+      if (hasRocaFingerprint(key))
+        throw new JwtError('ERR_KEY_WEAK', 'RSA modulus has the ROCA fingerprint (CVE-2017-15361)');
       return Math.ceil(bits / 8);
     }
     case 'ES':
@@ -98,6 +119,35 @@ function checkKeyFitsAlg(alg: Alg, spec: AlgSpec, key: KeyObject): number {
       if (type !== 'ed25519') throw new JwtError('ERR_KEY_INVALID', 'EdDSA needs an Ed25519 key');
       return spec.signatureBytes;
   }
+}
+
+const ROCA_PRIMES = [
+  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
+  109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+];
+let rocaSubgroups: ReadonlySet<number>[] | undefined;
+
+/**
+ * ROCA (CVE-2017-15361): Infineon chips made primes `k·M + (65537^a mod M)`, so such a
+ * modulus, taken mod each small prime r, lies in the subgroup that 65537 generates mod r.
+ * A sound modulus does so for all these primes with probability about 4·10⁻⁹.
+ */
+function hasRocaFingerprint(key: KeyObject): boolean {
+  let n: unknown;
+  try {
+    n = (key.export({ format: 'jwk' }) as { n?: unknown }).n;
+  } catch {
+    return false; // rsa-pss KeyObjects have no JWK form
+  }
+  if (typeof n !== 'string') return false;
+  const modulus = BigInt(`0x${Buffer.from(n, 'base64url').toString('hex')}`);
+  rocaSubgroups ??= ROCA_PRIMES.map((r) => {
+    const members = new Set<number>();
+    for (let x = 1; !members.has(x); x = (x * (65537 % r)) % r) members.add(x);
+    return members;
+  });
+  const subgroups = rocaSubgroups;
+  return ROCA_PRIMES.every((r, i) => subgroups[i]?.has(Number(modulus % BigInt(r))));
 }
 
 function makeSign(spec: AlgSpec, key: KeyObject): SignFn {

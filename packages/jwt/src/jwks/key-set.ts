@@ -17,6 +17,13 @@ export class KeySet {
   readonly keys: readonly Key[];
   private readonly byKid = new Map<string, Key>();
   private readonly withoutKid: Key[] = [];
+  /** Only the constructor sets it, so only checked sets pass `instanceof KeySet`. */
+  readonly #checked = true;
+
+  /** `instanceof KeySet` is a brand check: an object built on `KeySet.prototype` is not a KeySet. */
+  static [Symbol.hasInstance](value: unknown): value is KeySet {
+    return typeof value === 'object' && value !== null && #checked in value;
+  }
 
   /** @internal Use createKeySet. */
   constructor(keys: readonly Key[]) {

@@ -44,6 +44,13 @@ export class RemoteKeySet {
   private lastError: JwtError | undefined;
   /** Increments whenever a new set is installed; verified-token caches compare it. */
   version = 0;
+  /** Only the constructor sets it, so only real remote sets pass `instanceof RemoteKeySet`. */
+  readonly #checked = true;
+
+  /** `instanceof RemoteKeySet` is a brand check: an object built on its prototype is not one. */
+  static [Symbol.hasInstance](value: unknown): value is RemoteKeySet {
+    return typeof value === 'object' && value !== null && #checked in value;
+  }
 
   /** @internal Use createRemoteKeySet. */
   constructor(url: string | URL, opts: RemoteKeySetOptions = {}) {

@@ -1,5 +1,6 @@
-import type { Key } from '../jwk/key.js';
-import type { KeySet } from '../jwks/key-set.js';
+import { JwtError } from '../errors.js';
+import { Key } from '../jwk/key.js';
+import { KeySet } from '../jwks/key-set.js';
 import {
   algorithmSet,
   DEFAULT_MAX_TOKEN_LENGTH,
@@ -32,7 +33,15 @@ export function verifyJws(
   opts: VerifyJwsOptions,
 ): { header: JwsHeader; payload: Uint8Array } {
   const algorithms = algorithmSet(opts?.algorithms);
-  const { dot1, dot2 } = splitCompact(token, opts.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH);
+  // Checked before the token is looked at: a falsy or look-alike key must never reach selectKey.
+  if (!(keys instanceof Key || keys instanceof KeySet)) {
+    throw new JwtError('ERR_INVALID_OPTIONS', 'keys must be a Key or a KeySet');
+  }
+  const maxLength = opts.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength <= 0) {
+    throw new JwtError('ERR_INVALID_OPTIONS', 'maxTokenLength must be a positive integer');
+  }
+  const { dot1, dot2 } = splitCompact(token, maxLength);
   const header = parseHeader(token.slice(0, dot1), algorithms);
   const key = selectKey(keys, header);
   const payload = decodePayload(token.slice(dot1 + 1, dot2));

@@ -47,6 +47,11 @@ export function createSigner(opts: SignOptions & { key: Key }): Signer {
       if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
         throw new JwtError('ERR_INVALID_OPTIONS', 'claims must be an object');
       }
+      // A toJSON would serialize something other than the object checked below: a non-object
+      // (malformed token) or claims that duplicate the ones the options add.
+      if (typeof (claims as { toJSON?: unknown }).toJSON === 'function') {
+        throw new JwtError('ERR_INVALID_OPTIONS', 'claims must be a plain object without toJSON');
+      }
       for (const name of TIME_CLAIMS) {
         const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
         if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {

@@ -72,7 +72,8 @@ export function createVerifier(opts: CreateOptions<Key | KeySet | RemoteKeySet>)
 
   const verifyWith = (token: string, keySet: Key | KeySet, version: number): VerifiedJwt => {
     const nowMs = rules.now === undefined ? Date.now() : rules.now.getTime();
-    if (cache !== undefined && typeof token === 'string') {
+    // Length first: a multi-megabyte string must not even be hashed for the cache lookup.
+    if (cache !== undefined && typeof token === 'string' && token.length <= maxLength) {
       const hit = cache.get(token, nowMs, version);
       if (hit !== undefined) return hit;
     }

@@ -62,7 +62,8 @@ function countMembers(value: object, depth: number): number {
     return count;
   }
   if (Object.hasOwn(value, '__proto__')) return PROTO;
-  for (const name in value) {
+  // Own names only: `for…in` would also count names a polluted Object.prototype makes enumerable.
+  for (const name of Object.keys(value)) {
     count++;
     const item = (value as Record<string, unknown>)[name];
     if (typeof item !== 'object' || item === null) continue;

@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import type { AuthContext } from '../auth-context.js';
+import { GuardError } from '../errors.js';
+import type { Guard } from '../guard.js';
+
+/** Called with the AuthContext; `done(null, user)` accepts, `done(null, false)` refuses, `done(err)` errors. */
+export type TesseraVerifyCallback = (
+  auth: AuthContext,
+  done: (err: unknown, user?: unknown, info?: unknown) => void,
+) => void;
+
+/** Options of TesseraStrategy. */
+export interface TesseraStrategyOptions {
+  guard: Guard;
+  /** The strategy name for `passport.authenticate(name)`. Default `'tessera'`; `'jwt'` keeps passport-jwt routes unchanged. */
+  name?: string;
+}
+
+/**
+ * A Passport strategy over a guard, for apps on passport-jwt: the token is
+ * checked by the guard (alg allow-list, `iss`, `aud`, `typ`, revocation) and
+ * `req.user` is the AuthContext, or what `verify` makes of it. Failures reach
+ * Passport as `fail(challenge, status)`, so the 401 carries the guard's
+ * `WWW-Authenticate` challenge. No dependency on passport or passport-strategy.
+ *
+ * @example
+ * passport.use(new TesseraStrategy({ guard, name: 'jwt' }, (auth, done) => done(null, { id: auth.subject })));
+ * app.get('/profile', passport.authenticate('jwt', { session: false }), (req, res) => res.json(req.user));
+ */
+export class TesseraStrategy {
+  readonly name: string;
+  private readonly guard: Guard;
+  private readonly verify: TesseraVerifyCallback | undefined;
+
+  // Passport installs these on a per-request object whose prototype is this strategy.
+  declare success: (user: unknown, info?: unknown) => void;
+  declare fail: (challenge?: unknown, status?: number) => void;
+  declare error: (err: unknown) => void;
+
+  constructor(options: TesseraStrategyOptions, verify?: TesseraVerifyCallback) {
+    if (typeof options !== 'object' || options === null || typeof options.guard?.check !== 'function') {
+      throw new TypeError('@tessera/guard: TesseraStrategy needs { guard } (from createGuard)');
+    }
+    if (verify !== undefined && typeof verify !== 'function') {
+      throw new TypeError('@tessera/guard: the verify callback must be a function');
+    }
+    this.name = options.name ?? 'tessera';
+    this.guard = options.guard;
+    this.verify = verify;
+  }
+
+  /** Called by Passport for each request. */
+  authenticate(req: IncomingMessage, _options?: unknown): void {
+    const guard = this.guard;
+    let result: AuthContext | Promise<AuthContext>;
+    try {
+      result = guard.check(
+        req.headers.authorization,
+        guard.cookieName === undefined ? undefined : req.headers.cookie,
+        guard.queryParameter === undefined ? undefined : req.url,
+      );
+    } catch (err) {
+      this.refuse(err);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (auth) => this.accept(auth),
+        (err: unknown) => this.refuse(err),
+      );
+      return;
+    }
+    this.accept(result);
+  }
+
+  private accept(auth: AuthContext): void {
+    if (this.verify === undefined) {
+      this.success(auth);
+      return;
+    }
+    try {
+      this.verify(auth, (err, user, info) => {
+        if (err) this.error(err);
+        else if (!user) this.fail(`Bearer realm="${this.guard.realm}", error="invalid_token"`, 401);
+        else this.success(user, info);
+      });
+    } catch (err) {
+      this.error(err);
+    }
+  }
+
+  private refuse(err: unknown): void {
+    if (err instanceof GuardError) this.fail(err.wwwAuthenticate, err.status);
+    else this.error(err);
+  }
+}

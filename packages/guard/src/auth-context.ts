@@ -1,0 +1,56 @@
+import type { JwtClaims } from '@tessera/jwt';
+import type { GuardReason } from './errors.js';
+
+/** Who made the request, from a verified access token. */
+export interface AuthContext {
+  /** The `sub` claim: the user (or, for client credentials, the client). */
+  subject: string;
+  /** The `sid` claim: the login session, the unit of revocation. */
+  sessionId?: string | undefined;
+  /** The `roles` claim (absent: empty). */
+  roles: string[];
+  /** The `permissions` claim (absent: empty). */
+  permissions: string[];
+  /** Every claim of the token, verified. Read-only (frozen) when the guard's cache is on. */
+  claims: JwtClaims;
+}
+
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+/** How far ahead of our clock an `iat` may be: issuer clocks drift, but a token from the future evades revocation. */
+const MAX_FUTURE_IAT_SECONDS = 60;
+
+/**
+ * Builds the AuthContext of verified claims, or returns why it can't: `sub`
+ * must be a non-empty string, `sid` a non-empty string if present, `roles` and
+ * `permissions` arrays of strings if present, and `iat` not far in the future.
+ * Only own properties count, so nothing inherited can pose as a claim.
+ */
+export function toAuthContext(
+  claims: JwtClaims,
+  nowSeconds: number,
+  tolerance: number,
+): AuthContext | GuardReason {
+  const sub = Object.hasOwn(claims, 'sub') ? claims.sub : undefined;
+  if (typeof sub !== 'string' || sub.length === 0) return 'ERR_GUARD_CLAIMS_INVALID';
+  const sid = Object.hasOwn(claims, 'sid') ? claims.sid : undefined;
+  if (sid !== undefined && (typeof sid !== 'string' || sid.length === 0)) return 'ERR_GUARD_CLAIMS_INVALID';
+  const roles = stringList(claims, 'roles');
+  const permissions = stringList(claims, 'permissions');
+  if (roles === undefined || permissions === undefined) return 'ERR_GUARD_CLAIMS_INVALID';
+  const iat = Object.hasOwn(claims, 'iat') ? claims.iat : undefined;
+  if (typeof iat === 'number' && iat > nowSeconds + tolerance + MAX_FUTURE_IAT_SECONDS) {
+    return 'ERR_JWT_CLAIM_INVALID';
+  }
+  return { subject: sub, sessionId: sid, roles, permissions, claims };
+}
+
+/** The claim as a string array (the claim itself, not a copy), [] when absent, undefined when malformed. */
+function stringList(claims: JwtClaims, name: string): string[] | undefined {
+  if (!Object.hasOwn(claims, name)) return NONE;
+  const value = claims[name];
+  if (!Array.isArray(value)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'string') return undefined;
+  }
+  return value as string[];
+}

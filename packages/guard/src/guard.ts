@@ -1,0 +1,195 @@
+import { type JwtClaims, JwtError } from '@tessera/jwt';
+import { type AuthContext, toAuthContext } from './auth-context.js';
+import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
+import { buildChallenges, GuardError, type GuardReason } from './errors.js';
+import { extractToken } from './extract.js';
+import { checkGuardOptions, type GuardOptions, realmOf } from './options.js';
+import { RevocationFeed, type RevocationStatus } from './revocation/feed.js';
+import { feedSettings } from './setup/feed-settings.js';
+import { buildVerifier, toleranceSeconds } from './setup/verifier.js';
+import { waitForKeys } from './setup/wait-for-keys.js';
+
+/** What `guard.status()` reports. */
+export interface GuardStatus {
+  keys: { source: 'static' } | { source: 'jwks'; loaded: boolean; fresh: boolean };
+  revocations: RevocationStatus | undefined;
+}
+
+/** A resource server's guard: extract → verify → revocation → authorize. Build one per process. */
+export interface Guard {
+  /** The realm of the WWW-Authenticate challenges. */
+  readonly realm: string;
+  /** The cookie tokens are read from, if configured (adapters skip reading cookies otherwise). */
+  readonly cookieName: string | undefined;
+  /** The query parameter tokens are read from, if configured. */
+  readonly queryParameter: string | undefined;
+  /**
+   * Checks an Authorization header value (`Bearer <token>`) and returns who
+   * made the request; rejects with a GuardError.
+   *
+   * @example
+   * const auth = await guard.authenticate(req.headers.authorization);
+   */
+  authenticate(authorization: string | undefined): Promise<AuthContext>;
+  /**
+   * Like `authenticate`, also reading the configured cookie and query parameter,
+   * and synchronous whenever the keys are known: it returns the AuthContext
+   * itself (or throws a GuardError), and a promise only when a JWKS fetch is needed.
+   *
+   * @example
+   * const result = guard.check(req.headers.authorization, req.headers.cookie, req.url);
+   * const auth = result instanceof Promise ? await result : result;
+   */
+  check(authorization: string | undefined, cookie?: string, url?: string): AuthContext | Promise<AuthContext>;
+  /** Verifies a bare token (no extraction); synchronous whenever the keys are known. */
+  verifyToken(token: string): AuthContext | Promise<AuthContext>;
+  /** Throws a 403 GuardError (`insufficient_scope`) unless `auth` meets the requirement. */
+  authorize(auth: AuthContext, requirement: Requirement): void;
+  /**
+   * Resolves once the JWKS (if remote) is loaded and the revocation list (if any)
+   * is synced; retries meanwhile. Bound it with a signal if startup must not wait forever.
+   *
+   * @example
+   * await guard.ready({ signal: AbortSignal.timeout(30_000) });
+   * app.listen(8080);
+   */
+  ready(opts?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Stops polling and background work; resolves once in-flight requests have settled.
+   *
+   * @example
+   * after(() => guard.close()); // in tests
+   */
+  close(): Promise<void>;
+  /** Keys and revocation feed state, for health checks. */
+  status(): GuardStatus;
+}
+
+/**
+ * Builds a guard. Every option is checked here: a missing `algorithms`,
+ * `issuer` or `audience`, both or neither of `keys`/`jwksUri`, an unknown
+ * option or a bad URL throws a TypeError at startup, never at a request.
+ *
+ * @example
+ * const guard = createGuard({
+ *   issuer: 'http://127.0.0.1:3000',
+ *   audience: 'tessera',
+ *   algorithms: ['EdDSA'],
+ *   jwksUri: 'http://127.0.0.1:3000/.well-known/jwks.json',
+ *   revocations: { url: 'http://127.0.0.1:3000/auth/revocations' },
+ * });
+ * await guard.ready();
+ * const auth = await guard.authenticate(req.headers.authorization);
+ */
+export function createGuard(opts: GuardOptions): Guard {
+  checkGuardOptions(opts);
+  const realm = realmOf(opts);
+  const challenges = buildChallenges(realm);
+  const fail = (reason: GuardReason): never => {
+    throw new GuardError(reason, challenges);
+  };
+  const built = buildVerifier(opts);
+  const remote = built.remote;
+  const tolerance = toleranceSeconds(opts.clockTolerance);
+  const extractOptions = {
+    cookie: opts.cookie,
+    query: opts.query,
+    maxTokenLength: opts.maxTokenLength ?? 8192,
+  };
+  // With the verified-token cache, a hit returns the same frozen claims object: remember its context too.
+  const contexts = opts.cache === false ? undefined : new WeakMap<JwtClaims, AuthContext>();
+  const feed =
+    opts.revocations === undefined ? undefined : new RevocationFeed(feedSettings(opts.revocations));
+  const closing = new AbortController();
+
+  const finish = (claims: JwtClaims): AuthContext => {
+    let auth = contexts?.get(claims);
+    if (auth === undefined) {
+      const made = toAuthContext(claims, Date.now() / 1000, tolerance);
+      if (typeof made === 'string') return fail(made);
+      auth = made;
+      if (contexts !== undefined) contexts.set(claims, Object.freeze(auth));
+    }
+    if (feed !== undefined && auth.sessionId !== undefined) {
+      const reason = feed.check(auth.sessionId, Object.hasOwn(claims, 'iat') ? claims.iat : undefined);
+      if (reason !== undefined) fail(reason);
+    }
+    return auth;
+  };
+  const rethrow = (err: unknown): never => {
+    if (err instanceof GuardError) throw err;
+    return fail(err instanceof JwtError ? err.code : 'ERR_GUARD_UNEXPECTED');
+  };
+
+  const verifyToken = (token: string): AuthContext | Promise<AuthContext> => {
+    let claims: JwtClaims;
+    try {
+      claims =
+        built.remote === undefined
+          ? built.verifier.verify(token).payload
+          : built.verifier.verifySync(token).payload;
+    } catch (err) {
+      // The only slow path: the token's key is not loaded yet (first request, or a rotation).
+      if (built.remote !== undefined && err instanceof JwtError && err.code === 'ERR_JWKS_NO_MATCHING_KEY') {
+        return built.verifier.verify(token).then((result) => finish(result.payload), rethrow);
+      }
+      return rethrow(err);
+    }
+    return finish(claims);
+  };
+
+  const check = (authorization: string | undefined, cookie?: string, url?: string) => {
+    const token = extractToken(authorization, cookie, url, extractOptions, fail);
+    if (token === undefined) return fail('ERR_GUARD_NO_TOKEN');
+    return verifyToken(token);
+  };
+
+  feed?.start();
+
+  return {
+    realm,
+    cookieName: opts.cookie,
+    queryParameter: opts.query,
+    check,
+    verifyToken,
+    authenticate(authorization) {
+      try {
+        return Promise.resolve(check(authorization));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    authorize(auth, requirement) {
+      const compiled = isCompiledRequirement(requirement) ? requirement : compileRequirement(requirement);
+      const reason = unmet(auth, compiled);
+      if (reason !== undefined) fail(reason);
+    },
+    async ready(readyOpts = {}) {
+      const signal =
+        readyOpts.signal === undefined ? closing.signal : AbortSignal.any([closing.signal, readyOpts.signal]);
+      // Polling timers are unref'd, yet whoever awaits ready() expects the process to wait with them.
+      const keepAlive = setInterval(() => {}, 1 << 30);
+      try {
+        await Promise.all([
+          remote === undefined ? undefined : waitForKeys(remote, signal),
+          feed === undefined ? undefined : feed.ready(signal),
+        ]);
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+    async close() {
+      closing.abort(new Error('@tessera/guard: the guard was closed'));
+      await feed?.close();
+    },
+    status() {
+      return {
+        keys:
+          remote === undefined
+            ? { source: 'static' }
+            : { source: 'jwks', loaded: remote.current() !== undefined, fresh: remote.fresh },
+        revocations: feed?.status(),
+      };
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import type { Alg, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
+
+/** Where the guard follows the auth server's revocation feed. */
+export interface RevocationOptions {
+  /** The feed, e.g. `http://127.0.0.1:3000/auth/revocations` (from configuration only). */
+  url: string;
+  /** Time between two polls while the feed answers. Default 5 000 ms. */
+  intervalMs?: number;
+  /** The longest wait between polls while the feed is down (exponential backoff). Default 30 000 ms. */
+  maxBackoffMs?: number;
+  /** Abort one poll after this long. Default 5 000 ms. */
+  timeoutMs?: number;
+  /**
+   * Once the feed has been unreachable this long (counted from the last good
+   * sync), reject every token that carries a `sid`, since a revocation may
+   * have been missed. Default: off (keep serving the last list). See the README
+   * for the trade-off. Must be at least `intervalMs`.
+   */
+  failClosedAfterMs?: number;
+  /** Refuse bigger responses. Default 8 MiB. */
+  maxResponseBytes?: number;
+  /** Extra request headers (for example an API key in front of the feed). */
+  headers?: Record<string, string>;
+  /** Called with each failed poll (for logging); the error never contains a token. */
+  onError?: (err: Error) => void;
+}
+
+/** Options of the verified-token cache. */
+export interface GuardCacheOptions {
+  /** The most tokens remembered. Default 1000. */
+  maxEntries?: number;
+}
+
+/** Options of createGuard. `algorithms`, `issuer` and `audience` are required; `keys` xor `jwksUri`. */
+export interface GuardOptions {
+  /** The expected `iss` (exact match; a list accepts any of them). */
+  issuer: string | string[];
+  /** The expected `aud`: the token's `aud` must contain one of these. */
+  audience: string | string[];
+  /** The allow-list of signature algorithms, e.g. `['EdDSA']`. */
+  algorithms: Alg[];
+  /** Local verification keys. Exactly one of `keys` and `jwksUri`. */
+  keys?: Key | KeySet;
+  /** The issuer's JWKS, e.g. `http://127.0.0.1:3000/.well-known/jwks.json`. */
+  jwksUri?: string;
+  /** Options of the remote key set (timeout, cooldown…) when `jwksUri` is set. */
+  jwks?: RemoteKeySetOptions;
+  /** Required `typ` header, as a media type. Default `'at+jwt'` (RFC 9068). */
+  typ?: string;
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds or `'30s'`; at most 60 s. Default 0. */
+  clockTolerance?: number | string;
+  /** Refuse tokens older than this (against `iat`). Default: no limit besides `exp`. */
+  maxTokenAge?: number | string;
+  /** Longer tokens get 401 before any parsing. Default 8192. */
+  maxTokenLength?: number;
+  /** The `realm` of the WWW-Authenticate challenges. Default: the first audience. */
+  realm?: string;
+  /** Also accept the token from this cookie (never together with the header). */
+  cookie?: string;
+  /** Also accept the token from this query parameter, e.g. `'access_token'` (RFC 6750 §2.3; discouraged). */
+  query?: string;
+  /** Remember verified tokens until they expire (revocation still runs on every request). Default true. */
+  cache?: boolean | GuardCacheOptions;
+  /** Follow the auth server's revocation feed. */
+  revocations?: RevocationOptions;
+}
+
+const KNOWN = new Set([
+  'issuer',
+  'audience',
+  'algorithms',
+  'keys',
+  'jwksUri',
+  'jwks',
+  'typ',
+  'clockTolerance',
+  'maxTokenAge',
+  'maxTokenLength',
+  'realm',
+  'cookie',
+  'query',
+  'cache',
+  'revocations',
+]);
+const KNOWN_REVOCATIONS = new Set([
+  'url',
+  'intervalMs',
+  'maxBackoffMs',
+  'timeoutMs',
+  'failClosedAfterMs',
+  'maxResponseBytes',
+  'headers',
+  'onError',
+]);
+
+/** RFC 6265 cookie-name: an RFC 7230 token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const QUERY_NAME = /^[A-Za-z0-9_.~-]+$/;
+/** A realm goes inside a quoted-string: printable ASCII without `"` and `\`. */
+const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** A programming error in the options: thrown by createGuard, never at a request. */
+export function optionError(message: string): TypeError {
+  return new TypeError(`@tessera/guard: ${message}`);
+}
+
+/** Checks what the verifier does not: shape, exclusivity, extraction and revocation options. */
+export function checkGuardOptions(opts: GuardOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw optionError('options are required');
+  for (const name of Object.keys(opts)) {
+    if (!KNOWN.has(name)) throw optionError(`unknown option ${JSON.stringify(name)}`);
+  }
+  if (!Array.isArray(opts.algorithms) || opts.algorithms.length === 0) {
+    throw optionError('algorithms is required: a non-empty list such as ["EdDSA"]');
+  }
+  if (opts.issuer === undefined) throw optionError('issuer is required');
+  if (opts.audience === undefined) throw optionError('audience is required');
+  if ((opts.keys === undefined) === (opts.jwksUri === undefined)) {
+    throw optionError('exactly one of keys and jwksUri is required');
+  }
+  if (opts.jwks !== undefined && opts.jwksUri === undefined) throw optionError('jwks needs jwksUri');
+  if (opts.typ !== undefined && (typeof opts.typ !== 'string' || opts.typ === '')) {
+    throw optionError('typ must be a non-empty string');
+  }
+  if (opts.cookie !== undefined && (typeof opts.cookie !== 'string' || !COOKIE_NAME.test(opts.cookie))) {
+    throw optionError('cookie must be a cookie name');
+  }
+  if (opts.query !== undefined && (typeof opts.query !== 'string' || !QUERY_NAME.test(opts.query))) {
+    throw optionError('query must be a query parameter name such as "access_token"');
+  }
+  if (opts.cache !== undefined && typeof opts.cache !== 'boolean') {
+    if (typeof opts.cache !== 'object' || opts.cache === null)
+      throw optionError('cache must be a boolean or object');
+  }
+  if (opts.revocations !== undefined) checkRevocationOptions(opts.revocations);
+}
+
+/** The realm of the challenges: the option, else the first audience; it must fit a quoted-string. */
+export function realmOf(opts: GuardOptions): string {
+  const realm = opts.realm ?? (Array.isArray(opts.audience) ? opts.audience[0] : opts.audience);
+  if (typeof realm !== 'string' || !REALM.test(realm)) {
+    throw optionError('realm must be printable ASCII without quotes or backslashes (set the realm option)');
+  }
+  return realm;
+}
+
+function checkRevocationOptions(rev: RevocationOptions): void {
+  if (typeof rev !== 'object' || rev === null) throw optionError('revocations must be an object');
+  for (const name of Object.keys(rev)) {
+    if (!KNOWN_REVOCATIONS.has(name)) throw optionError(`unknown option revocations.${name}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(rev.url);
+  } catch {
+    throw optionError('revocations.url must be a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw optionError('revocations.url must be http: or https:');
+  }
+  for (const name of [
+    'intervalMs',
+    'maxBackoffMs',
+    'timeoutMs',
+    'failClosedAfterMs',
+    'maxResponseBytes',
+  ] as const) {
+    const value = rev[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+      throw optionError(`revocations.${name} must be a positive number`);
+    }
+  }
+  const interval = rev.intervalMs ?? 5000;
+  if (rev.failClosedAfterMs !== undefined && rev.failClosedAfterMs < interval) {
+    throw optionError('revocations.failClosedAfterMs must be at least intervalMs');
+  }
+  if (rev.onError !== undefined && typeof rev.onError !== 'function') {
+    throw optionError('revocations.onError must be a function');
+  }
+  if (rev.headers !== undefined && (typeof rev.headers !== 'object' || rev.headers === null)) {
+    throw optionError('revocations.headers must be an object');
+  }
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen, type TestServer } from './http-server.js';
+
+interface Row {
+  cursor: number;
+  sid: string;
+  before: number;
+  expires: number;
+}
+
+/**
+ * A loopback implementation of the auth server's `GET /auth/revocations?after=CURSOR`:
+ * numbered entries, pages of `pageSize`, expired entries left out (by the
+ * server's clock, `now`), and switches to make it fail.
+ */
+export class FeedServer {
+  private rows: Row[] = [];
+  private next = 1;
+  /** `after` of every request received (null: none sent). */
+  readonly requests: (string | null)[] = [];
+  mode: 'up' | 'error' | 'garbage' | 'hang' = 'up';
+  pageSize = 1000;
+  /** Send cursors as strings instead of numbers (they are opaque to the guard). */
+  stringCursors = false;
+  /** The server's clock in epoch seconds. */
+  now: () => number = () => Date.now() / 1000;
+  private http: TestServer | undefined;
+
+  get url(): string {
+    return `${(this.http as TestServer).url}/auth/revocations`;
+  }
+
+  async start(port?: number): Promise<this> {
+    this.http = await listen((req, res) => this.handle(req, res), port === undefined ? {} : { port });
+    return this;
+  }
+
+  /** The port, to restart on the same one. */
+  get port(): number {
+    return Number(new URL((this.http as TestServer).url).port);
+  }
+
+  async stop(): Promise<void> {
+    await this.http?.close();
+    this.http = undefined;
+  }
+
+  revoke(sid: string, before: number, expires: number): void {
+    this.rows.push({ cursor: this.next++, sid, before, expires });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/auth/revocations') {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    const afterParam = url.searchParams.get('after');
+    this.requests.push(afterParam);
+    if (this.mode === 'hang') return; // never answers: the guard's timeout must fire
+    if (this.mode === 'error') {
+      res.statusCode = 503;
+      res.end('{"error":"unavailable"}');
+      return;
+    }
+    if (this.mode === 'garbage') {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"cursor":1,"revoked":[{"sid":42}]}');
+      return;
+    }
+    const after = afterParam === null ? 0 : Number(afterParam.replace(/^c/, ''));
+    const now = this.now();
+    const page = this.rows.filter((r) => r.cursor > after && r.expires > now).slice(0, this.pageSize);
+    const cursor = page.at(-1)?.cursor ?? after;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ cursor: this.stringCursors ? `c${cursor}` : cursor, revoked: page }));
+  }
+}
