@@ -35,6 +35,7 @@ export interface TesseraConfig {
     loginPerIp: RateLimit;
     loginPerEmail: RateLimit;
     registerPerIp: RateLimit;
+    registerPerEmail: RateLimit;
     refreshPerIp: RateLimit;
   };
   /** Origins allowed to make cookie-authenticated requests (browser mode). */
@@ -75,6 +76,7 @@ export function defaultConfig(): TesseraConfig {
       loginPerIp: { max: 30, windowMs: MINUTE },
       loginPerEmail: { max: 10, windowMs: 15 * MINUTE },
       registerPerIp: { max: 10, windowMs: 15 * MINUTE },
+      registerPerEmail: { max: 5, windowMs: 15 * MINUTE },
       refreshPerIp: { max: 300, windowMs: MINUTE },
     },
     allowedOrigins: [],
@@ -118,7 +120,11 @@ export function loadConfig(
     argon2: { ...base.argon2, ...fromFile.argon2, ...flags.argon2 },
   } as TesseraConfig;
   merged.dataDir = resolve(merged.dataDir);
-  if (merged.issuer === '') merged.issuer = `http://${merged.host}:${merged.port}`;
+  if (merged.issuer === '') {
+    // An IPv6 host needs brackets in a URL: http://[::1]:3000.
+    const host = merged.host.includes(':') ? `[${merged.host}]` : merged.host;
+    merged.issuer = `http://${host}:${merged.port}`;
+  }
   validate(merged);
   return merged;
 }
@@ -184,5 +190,5 @@ function validate(config: TesseraConfig): void {
 
 /** True for hosts that only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

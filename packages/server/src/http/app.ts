@@ -55,8 +55,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: false, allErrors: false } },
+    // A malformed URL or an over-long path parameter: our error shape, and the path is not echoed.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      if (status >= 500) return sendError(reply, 500, 'server_error', 'internal error');
+      return sendError(reply, status, 'invalid_request', 'the URL is malformed');
+    },
   });
-  app.decorateRequest('auth', null);
+  app.decorateRequest('principal', null);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
@@ -89,7 +95,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ['login:ip', config.rateLimits.loginPerIp, (r) => r.ip],
         ['login:email', config.rateLimits.loginPerEmail, (r) => emailOf(r)],
       ]),
-      register: limiter(app, [['register:ip', config.rateLimits.registerPerIp, (r) => r.ip]]),
+      register: limiter(app, [
+        ['register:ip', config.rateLimits.registerPerIp, (r) => r.ip],
+        ['register:email', config.rateLimits.registerPerEmail, (r) => emailOf(r)],
+      ]),
       refresh: limiter(app, [['refresh:ip', config.rateLimits.refreshPerIp, (r) => r.ip]]),
     },
   };

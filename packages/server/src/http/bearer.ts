@@ -13,7 +13,7 @@ export interface ServerAuth {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    auth: ServerAuth | null;
+    principal: ServerAuth | null;
   }
 }
 
@@ -50,7 +50,7 @@ export function requireBearer(service: TesseraService) {
       return sendError(reply, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
     }
     const { claims } = result;
-    request.auth = {
+    request.principal = {
       userId: claims.sub,
       sessionId: claims.sid,
       roles: claims.roles,
@@ -68,7 +68,7 @@ export function requireBearer(service: TesseraService) {
  */
 export function requireRole(...roles: string[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.auth === null || !roles.some((role) => request.auth?.roles.includes(role))) {
+    if (request.principal === null || !roles.some((role) => request.principal?.roles.includes(role))) {
       reply.header('www-authenticate', bearerChallenge('insufficient_scope'));
       return sendError(reply, 403, 'insufficient_scope', `this needs the role ${roles.join(' or ')}`);
     }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { User } from '../../store/index.js';
 import { requireBearer, requireRole } from '../bearer.js';
 import { sendError } from '../errors.js';
+import { digits, queryInteger } from '../query.js';
 import { requestMeta } from '../request-meta.js';
 import type { RouteContext } from './context.js';
 
@@ -29,22 +30,19 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { service } = ctx;
   const admin = [requireBearer(service), requireRole('admin')];
 
-  app.get<{ Querystring: { limit?: number; after?: string } }>(
+  app.get<{ Querystring: { limit?: string; after?: string } }>(
     '/admin/users',
     {
       preHandler: admin,
       schema: {
         querystring: {
           type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            after: { type: 'string', maxLength: 254 },
-          },
+          properties: { limit: digits, after: { type: 'string', maxLength: 254 } },
         },
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 100;
+      const limit = queryInteger(request.query.limit, { min: 1, max: 500 }) ?? 100;
       const users = await service.store.users.list({
         limit,
         ...(request.query.after === undefined ? {} : { after: request.query.after }),
@@ -75,7 +73,11 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request, reply) => {
       const { roles, permissions, blocked } = request.body;
-      const actor = { userId: request.auth!.userId, meta: requestMeta(request) };
+      // Ajv strips unknown members (removeAdditional) after minProperties passed: `{ "email": … }` arrives empty.
+      if (roles === undefined && permissions === undefined && blocked === undefined) {
+        return sendError(reply, 400, 'invalid_request', 'give roles, permissions or blocked');
+      }
+      const actor = { userId: request.principal!.userId, meta: requestMeta(request) };
       let user: User | undefined;
       if (roles !== undefined || permissions !== undefined) {
         const result = await service.accounts.setAccess(
@@ -106,14 +108,14 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
         return sendError(reply, 404, 'not_found', 'no such user');
       }
       await service.accounts.revokeSessions(request.params.id, {
-        userId: request.auth!.userId,
+        userId: request.principal!.userId,
         meta: requestMeta(request),
       });
       return reply.code(204).send();
     },
   );
 
-  app.get<{ Querystring: { limit?: number; before?: number; user_id?: string; type?: string } }>(
+  app.get<{ Querystring: { limit?: string; before?: string; user_id?: string; type?: string } }>(
     '/admin/audit',
     {
       preHandler: admin,
@@ -121,8 +123,8 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: {
           type: 'object',
           properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            before: { type: 'integer', minimum: 1 },
+            limit: digits,
+            before: digits,
             user_id: { type: 'string', maxLength: 64 },
             type: { type: 'string', maxLength: 64 },
           },
@@ -130,7 +132,9 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const { limit = 100, before, user_id, type } = request.query;
+      const { user_id, type } = request.query;
+      const limit = queryInteger(request.query.limit, { min: 1, max: 500 }) ?? 100;
+      const before = queryInteger(request.query.before, { min: 1, max: Number.MAX_SAFE_INTEGER });
       const events = await service.store.audit.list({
         limit,
         ...(before === undefined ? {} : { before }),
@@ -161,7 +165,7 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await service.store.audit.append({
         at: service.clock.now(),
         type: 'key-rotated',
-        userId: request.auth!.userId,
+        userId: request.principal!.userId,
         ip: request.ip,
         details: { kid: record.kid, immediate: request.body?.immediate === true },
       });

@@ -10,13 +10,13 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
   const bearer = requireBearer(service);
 
   app.get('/auth/me', { preHandler: bearer }, async (request, reply) => {
-    const user = await service.store.users.findById(request.auth!.userId);
+    const user = await service.store.users.findById(request.principal!.userId);
     if (user === null) return sendError(reply, 401, 'invalid_token', 'the account no longer exists');
     return { id: user.id, email: user.email, roles: user.roles, permissions: user.permissions };
   });
 
   app.post('/auth/logout-all', { preHandler: bearer }, async (request, reply) => {
-    await service.sessions.logoutAll(request.auth!.userId, requestMeta(request));
+    await service.sessions.logoutAll(request.principal!.userId, requestMeta(request));
     ctx.browser.clearRefreshCookie(reply);
     return reply.code(204).header('cache-control', 'no-store').send();
   });
@@ -37,7 +37,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
       },
     },
     async (request, reply) => {
-      const auth = request.auth!;
+      const auth = request.principal!;
       const result = await service.accounts.changePassword(
         auth.userId,
         auth.sessionId,
@@ -59,7 +59,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
   );
 
   app.get('/auth/sessions', { preHandler: bearer }, async (request) => {
-    const sessions = await service.sessions.list(request.auth!.userId);
+    const sessions = await service.sessions.list(request.principal!.userId);
     return {
       sessions: sessions.map((s) => ({
         id: s.id,
@@ -68,7 +68,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
         expires_at: new Date(s.absoluteExpiresAt).toISOString(),
         ip: s.ip,
         user_agent: s.userAgent,
-        current: s.id === request.auth!.sessionId,
+        current: s.id === request.principal!.sessionId,
       })),
     };
   });
@@ -81,7 +81,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
     },
     async (request, reply) => {
       const ok = await service.sessions.revokeOwn(
-        request.auth!.userId,
+        request.principal!.userId,
         request.params.id,
         requestMeta(request),
       );

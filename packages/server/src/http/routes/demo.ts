@@ -10,7 +10,7 @@ export function demoRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const bearer = requireBearer(ctx.service);
 
   app.get('/demo/profile', { preHandler: bearer }, async (request) => {
-    const auth = request.auth!;
+    const auth = request.principal!;
     return { sub: auth.userId, sid: auth.sessionId, roles: auth.roles, permissions: auth.permissions };
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 
 /** JWKS, discovery metadata, the revocation feed, health and metrics: no authentication. */
@@ -38,24 +39,18 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext, registry: 
     reply.header('cache-control', 'public, max-age=3600').send(metadata),
   );
 
-  app.get<{ Querystring: { after?: number; limit?: number } }>(
+  app.get<{ Querystring: { after?: string; limit?: string } }>(
     '/auth/revocations',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            after: { type: 'integer', minimum: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: 5000 },
-          },
-        },
+        querystring: { type: 'object', properties: { after: digits, limit: digits } },
       },
     },
     async (request, reply) => {
       const page = await service.revocations.feed(
-        request.query.after ?? 0,
+        queryInteger(request.query.after, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0,
         service.clock.now(),
-        request.query.limit,
+        queryInteger(request.query.limit, { min: 1, max: 5000 }),
       );
       reply.header('cache-control', 'no-store');
       return {
