@@ -1,15 +1,13 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { serveCommand } from './commands/serve.js';
+import { CliError, describeError } from './errors.js';
+import { createProgram } from './program.js';
 
-const program = new Command('tessera')
-  .description('Tessera auth server: tokens, sessions, keys')
-  .showHelpAfterError()
-  .version('0.1.0');
-
-serveCommand(program);
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`tessera: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+createProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`tessera: ${describeError(err)}\n`);
+    if (process.env.TESSERA_DEBUG && err instanceof Error && err.stack) {
+      process.stderr.write(`${err.stack}\n`);
+    }
+    process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  });

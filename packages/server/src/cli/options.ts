@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../config.js';
 
-/** Adds the options every command that touches stored data takes, like `serve`. */
+/**
+ * Adds the options every command that touches stored data takes, like `serve`.
+ *
+ * @example
+ * withConfigOptions(program.command('list')).action(list);
+ */
 export function withConfigOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'data directory (default ./data; env TESSERA_DATA_DIR)')
@@ -12,7 +17,12 @@ export function withConfigOptions(command: Command): Command {
     );
 }
 
-/** Turns parsed command options into config overrides (undefined ones are left out). */
+/**
+ * Turns parsed command options into config overrides (undefined ones are left out).
+ *
+ * @example
+ * loadConfig(configOverrides({ dataDir: './data' }));
+ */
 export function configOverrides(opts: {
   dataDir?: string;
   config?: string;

@@ -1,19 +1,25 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { buildApp } from '../../http/app.js';
-import { openRuntime } from '../../runtime.js';
-import { configOverrides, withConfigOptions } from '../options.js';
+import { loadCliConfig } from '../config-options.js';
+import { withConfigOptions } from '../options.js';
 
-/** `tessera serve`: runs the auth server until SIGINT/SIGTERM. */
+/**
+ * Registers `tessera serve`: runs the auth server until SIGINT/SIGTERM.
+ *
+ * @example
+ * serveCommand(program); // tessera serve --port 3000 --data-dir ./data
+ */
 export function serveCommand(program: Command): void {
   withConfigOptions(
     program
       .command('serve')
       .description('run the auth server')
-      .option('--port <port>', 'port to listen on (default 3000)', (v) => Number(v))
+      .option('--port <port>', 'port to listen on (default 3000; 0 picks a free one)', (v) => Number(v))
       .option('--host <host>', 'address to listen on (default 127.0.0.1)'),
   ).action(async (opts) => {
-    const config = loadConfig(configOverrides(opts));
+    const config = loadCliConfig(opts);
+    // Loaded here, not at startup: the token tools don't need Fastify or the store.
+    const { buildApp } = await import('../../http/app.js');
+    const { openRuntime } = await import('../../runtime.js');
     const runtime = await openRuntime(config);
     const { service } = runtime;
     const app = await buildApp({ service, metrics: runtime.metrics });
@@ -35,6 +41,11 @@ export function serveCommand(program: Command): void {
       `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
     );
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
+    if (config.port === 0 && config.issuer === `http://${config.host}:0`) {
+      process.stderr.write(
+        'tessera: warning: with --port 0 the default issuer ends in :0; set "issuer" in the config file\n',
+      );
+    }
     if (users === 0) {
       process.stdout.write(
         '  No accounts yet. Create the first admin with:\n' +

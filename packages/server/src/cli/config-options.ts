@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type TesseraConfig } from '../config.js';
+import type { Runtime } from '../runtime.js';
+import { CliError } from './errors.js';
+import { configOverrides } from './options.js';
+
+/** The parsed `--data-dir`, `--config`, `--database-url` (and serve's `--port`, `--host`). */
+export interface StoreOptions {
+  dataDir?: string;
+  config?: string;
+  databaseUrl?: string;
+  port?: number;
+  host?: string;
+}
+
+/**
+ * Loads the configuration for a command. A config file that can't be read or
+ * parsed is reported by name only: JSON parse errors quote the file's text,
+ * and that text may hold the key-encryption key.
+ *
+ * @example
+ * const config = loadCliConfig(opts);
+ */
+export function loadCliConfig(opts: StoreOptions, env: NodeJS.ProcessEnv = process.env): TesseraConfig {
+  try {
+    return loadConfig(configOverrides(opts), env);
+  } catch (err) {
+    const file = opts.config ?? env.TESSERA_CONFIG;
+    if (err instanceof SyntaxError) throw new CliError(`the config file ${file} is not valid JSON`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+      throw new CliError(`cannot read the config file ${file} (${code})`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Opens the store and the service (no background timers) for one command and
+ * closes them afterwards. Unless `create` is set, a missing SQLite database is
+ * an error: a mistyped `--data-dir` must not silently make an empty one.
+ *
+ * @example
+ * await withRuntime(opts, async ({ service }) => console.log(await service.store.users.count()));
+ */
+export async function withRuntime<T>(
+  opts: StoreOptions,
+  action: (runtime: Runtime, config: TesseraConfig) => Promise<T>,
+  { create = false }: { create?: boolean } = {},
+): Promise<T> {
+  const config = loadCliConfig(opts);
+  const { openRuntime, SQLITE_FILE } = await import('../runtime.js');
+  if (!create && config.databaseUrl === undefined && !existsSync(join(config.dataDir, SQLITE_FILE))) {
+    throw new CliError(
+      `no Tessera database in ${config.dataDir}: pass --data-dir (or set TESSERA_DATA_DIR), ` +
+        'or create one with `tessera users add` or `tessera serve`',
+    );
+  }
+  const runtime = await openRuntime(config, { timers: false });
+  try {
+    return await action(runtime, config);
+  } finally {
+    await runtime.close();
+  }
+}

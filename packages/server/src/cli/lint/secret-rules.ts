@@ -1,0 +1,113 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { COMMON_SECRETS, isCommonSecret } from './common-secrets.js';
+import { type Finding, finding } from './findings.js';
+import type { ParsedToken } from './parse-token.js';
+
+const HMAC = {
+  HS256: { hash: 'sha256', minBytes: 32 },
+  HS384: { hash: 'sha384', minBytes: 48 },
+  HS512: { hash: 'sha512', minBytes: 64 },
+} as const;
+
+type HmacAlg = keyof typeof HMAC;
+
+/** Fewer distinct bytes than this is a pattern (`aaaa…`, `abab…`), not a random secret. */
+const MIN_DISTINCT_BYTES = 8;
+
+/** True when `secret` produced the token's HMAC signature (constant-time compare). */
+function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array | string): boolean {
+  const expected = createHmac(HMAC[alg].hash, secret).update(token.signingInput).digest();
+  return expected.length === token.signature.length && timingSafeEqual(expected, token.signature);
+}
+
+/**
+ * Checks the HMAC secret of an HS256/384/512 token: against the built-in list
+ * of well-known secrets (always: a listed secret that verifies the token is
+ * reported without `secret`), and when `secret` is given, its length, its
+ * variety, its place on that list, and whether it verifies the signature.
+ * No finding ever contains the secret.
+ *
+ * @example
+ * lintSecret(parsed, 'your-256-bit-secret').some((f) => f.code === 'TL006'); // true
+ */
+export function lintSecret(token: ParsedToken, secret: Uint8Array | string | undefined): Finding[] {
+  const alg = token.header.alg;
+  if (typeof alg !== 'string' || !Object.hasOwn(HMAC, alg)) {
+    return secret === undefined
+      ? []
+      : [
+          finding(
+            'TL019',
+            'info',
+            'a secret was given but the token is not HMAC-signed (HS256/384/512); it was not used',
+          ),
+        ];
+  }
+  const hmacAlg = alg as HmacAlg;
+  const out: Finding[] = [];
+  const knownSecretSigned = COMMON_SECRETS.some((s) => signedWith(token, hmacAlg, s));
+
+  if (secret === undefined) {
+    if (knownSecretSigned) out.push(knownSecretFinding());
+    else {
+      out.push(
+        finding(
+          'TL018',
+          'info',
+          `${hmacAlg} token: pass --secret-file to check the secret's strength and the signature`,
+        ),
+      );
+    }
+    return out;
+  }
+
+  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  const common = isCommonSecret(bytes);
+  const verifies = signedWith(token, hmacAlg, bytes);
+  if (common) {
+    out.push(
+      finding(
+        'TL006',
+        'error',
+        'the secret is on the list of well-known weak JWT secrets: anyone can forge tokens with it; ' +
+          'generate one with `openssl rand -base64 48`',
+      ),
+    );
+  }
+  const { minBytes } = HMAC[hmacAlg];
+  if (bytes.length < minBytes) {
+    out.push(
+      finding(
+        'TL005',
+        'error',
+        `the secret is ${bytes.length} bytes; ${hmacAlg} needs at least ${minBytes} random bytes ` +
+          'or it can be brute-forced offline from a single token',
+      ),
+    );
+  } else if (new Set(bytes).size < MIN_DISTINCT_BYTES) {
+    out.push(finding('TL005', 'error', 'the secret is repetitive (few distinct bytes): it is not random'));
+  }
+  if (verifies) {
+    out.push(finding('TL015', 'info', `the ${hmacAlg} signature verifies with the given secret`));
+  } else {
+    out.push(
+      finding(
+        'TL014',
+        'error',
+        `the ${hmacAlg} signature does not verify with the given secret: a different secret, or a tampered token`,
+      ),
+    );
+  }
+  // The given secret being a listed one that verifies is already reported above.
+  if (knownSecretSigned && !(common && verifies)) out.push(knownSecretFinding());
+  return out;
+}
+
+function knownSecretFinding(): Finding {
+  return finding(
+    'TL006',
+    'error',
+    'the token is signed with a well-known weak secret from the built-in list: anyone can forge tokens ' +
+      'for this issuer; replace the secret and revoke every token it signed',
+  );
+}
