@@ -10,6 +10,8 @@ import type { ServiceEvents } from './events.js';
  * `before` is the next whole second: a token issued earlier in this very second
  * has `iat` equal to this second and must be caught; a token issued after the
  * revocation gets `iat = before` (at most a second ahead) and must not be.
+ * When an earlier revocation already set a cutoff at or past that second, tokens
+ * may have been issued with `iat` equal to it, so the new cutoff goes one past it.
  */
 export class Revocations {
   constructor(
@@ -28,7 +30,9 @@ export class Revocations {
    */
   async revokeAccess(sessions: readonly Session[], nowMs: number): Promise<void> {
     if (sessions.length === 0) return;
-    const before = toEpochSeconds(nowMs) + 1;
+    let latest = toEpochSeconds(nowMs);
+    for (const session of sessions) latest = Math.max(latest, session.accessNotBefore);
+    const before = latest + 1;
     const expires = before + this.lifetimeSeconds;
     await this.revocations.add(sessions.map((s) => ({ sid: s.id, before, expires })));
     await this.sessions.setAccessNotBefore({ sessionIds: sessions.map((s) => s.id) }, before);

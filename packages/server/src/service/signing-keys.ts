@@ -137,8 +137,10 @@ export class SigningKeys {
 
   /** Creates a key that activates at `activatesAt`, retiring older ones from then on. */
   private async add(activatesAt: number, expectedLatest: string | null): Promise<boolean> {
-    const now = this.clock.now();
-    const { record, loaded } = this.generate(now, activatesAt);
+    // The store orders keys by createdAt ("latest" = greatest): a key made in the same
+    // millisecond as the one before must still sort after it, or it would never sign.
+    const createdAt = Math.max(this.clock.now(), (this.loaded.at(-1)?.record.createdAt ?? 0) + 1);
+    const { record, loaded } = this.generate(createdAt, activatesAt);
     const result = await this.store.insertIfLatest(record, expectedLatest);
     if (result.status === 'inserted') {
       // Every key that signed before the new one stops at its activation and stays published
