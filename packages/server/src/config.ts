@@ -108,7 +108,7 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): TesseraConfig {
   const configFile = overrides.configFile ?? env.TESSERA_CONFIG;
-  const fromFile = configFile ? (JSON.parse(readFileSync(configFile, 'utf8')) as ConfigOverrides) : {};
+  const fromFile = configFile ? readConfigFile(configFile) : {};
   const { configFile: _ignored, ...flags } = overrides;
   const base = defaultConfig();
   const merged: TesseraConfig = {
@@ -127,6 +127,16 @@ export function loadConfig(
   }
   validate(merged);
   return merged;
+}
+
+/** Reads the JSON config file. A parse error names the file only: its text may hold a KEK. */
+function readConfigFile(path: string): ConfigOverrides {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as ConfigOverrides;
+  } catch {
+    throw new Error(`invalid configuration: ${path} is not valid JSON`);
+  }
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Partial<TesseraConfig> {

@@ -117,6 +117,41 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
   });
 });
 
+describe('CORS for allowedOrigins', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await openTestApp({ config: { issuer: 'https://auth.example.com', allowedOrigins: [APP_ORIGIN] } });
+  });
+  after(() => t.cleanup());
+
+  it('answers a preflight from an allowed origin, with credentials', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/auth/refresh',
+      headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(res.statusCode, 204);
+    assert.equal(res.headers['access-control-allow-origin'], APP_ORIGIN);
+    assert.equal(res.headers['access-control-allow-credentials'], 'true');
+    assert.match(String(res.headers['access-control-allow-headers']), /x-tessera-client/);
+  });
+
+  it('gives another origin no CORS headers at all', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/auth/refresh',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
+    const get = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { origin: 'https://evil.example' },
+    });
+    assert.equal(get.headers['access-control-allow-origin'], undefined);
+  });
+});
+
 describe('insecureCookies (development on localhost)', () => {
   it('drops Secure from the cookie and nothing else', async () => {
     const t = await openTestApp({ config: { host: '127.0.0.1', insecureCookies: true } });

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { defaultConfig } from '../src/config.js';
-import { errorBody, login, openTestApp, refresh, type TestApp } from './helpers/http.js';
+import {
+  bearer,
+  errorBody,
+  json,
+  login,
+  openTestApp,
+  refresh,
+  register,
+  type TestApp,
+} from './helpers/http.js';
 import { MINUTE, PASSWORD, SECOND } from './helpers/service.js';
 
 const DEFAULT_LIMITS = defaultConfig().rateLimits;
@@ -101,6 +110,24 @@ describe('rate limits (defaults)', () => {
       assert.equal((await refresh(t.app, 'A'.repeat(43), '203.0.113.5')).statusCode, 401);
     assertLimited(await refresh(t.app, 'A'.repeat(43), '203.0.113.5'), 60);
     assert.equal((await refresh(t.app, 'A'.repeat(43), '203.0.113.6')).statusCode, 401);
+  });
+
+  it('password change per user: guessing the current password is limited like login per email', async () => {
+    const t = await openTestApp({
+      config: { rateLimits: { ...DEFAULT_LIMITS, loginPerEmail: { max: 3, windowMs: MINUTE } } },
+    });
+    after(() => t.cleanup());
+    await register(t.app, 'ada@example.com');
+    const access = json(await login(t.app, 'ada@example.com')).access_token as string;
+    const guess = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/auth/password',
+        headers: bearer(access),
+        payload: { current_password: 'wrong password', new_password: 'a new password' },
+      });
+    for (let i = 0; i < 3; i++) assert.equal((await guess()).statusCode, 400);
+    assertLimited(await guess(), 60);
   });
 
   it('are kept in the store: a restart does not reset them', async () => {

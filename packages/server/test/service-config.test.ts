@@ -92,6 +92,17 @@ describe('loadConfig', () => {
     assert.equal(config.argon2.memoryCost, 19 * 1024);
   });
 
+  it('a broken config file is named, but none of its text (it may hold a KEK) reaches the error', async () => {
+    const dir = await tempDir();
+    after(() => dir.cleanup());
+    const file = join(dir.path, 'broken.json');
+    await writeFile(file, '{ "kek": c2VjcmV0LWtlay1tYXRlcmlhbA }');
+    assert.throws(
+      () => loadConfig({ configFile: file }, {}),
+      (err: Error) => err.message.includes('broken.json') && !err.message.includes('c2Vj'),
+    );
+  });
+
   it('insecureCookies is a development flag: refused unless the host is loopback', () => {
     for (const host of ['127.0.0.1', 'localhost', '::1']) {
       assert.equal(loadConfig({ host, insecureCookies: true }, {}).insecureCookies, true);

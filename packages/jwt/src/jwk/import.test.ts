@@ -281,3 +281,13 @@ test('a generated key survives export and import', () => {
   assertPair(privateKey, imported);
   assertPair(importJwk(exportJwk(privateKey, { private: true })), publicKey);
 });
+
+test('a private JWK whose public members belong to another key is refused', () => {
+  const a = exportJwk(generateKeyPair('ES256').privateKey, { private: true });
+  const b = exportJwk(generateKeyPair('ES256').privateKey, { private: true });
+  assert.throws(() => importJwk({ ...a, x: b.x, y: b.y }), code('ERR_KEY_INVALID'));
+  const ed = exportJwk(generateKeyPair('EdDSA').privateKey, { private: true });
+  const other = exportJwk(generateKeyPair('EdDSA').publicKey);
+  assert.throws(() => importJwk({ ...ed, x: other.x }), code('ERR_KEY_INVALID'));
+  assert.equal(importJwk(a).type, 'private');
+});

@@ -1,4 +1,5 @@
 import {
+  createECDH,
   createPrivateKey,
   createPublicKey,
   createSecretKey,
@@ -53,8 +54,32 @@ export function importJwk(jwk: Jwk, opts: { alg?: Alg } = {}): Key {
     } catch (cause) {
       throw new JwtError('ERR_KEY_INVALID', 'JWK is not a valid key', { cause });
     }
+    if (isPrivate) checkPublicMembersMatch(jwk, keyObject);
   }
   return new Key(alg, keyObject, jwk.kid);
+}
+
+/**
+ * A private JWK's public members must describe the key its `d` makes, or its
+ * thumbprint and JWKS entry would name another key. node:crypto derives
+ * Ed25519 and RSA public keys from the private parts but takes an EC JWK's
+ * x/y as given, so the EC point is recomputed from `d` here.
+ */
+function checkPublicMembersMatch(jwk: Jwk, keyObject: KeyObject): void {
+  const derived = createPublicKey(keyObject).export({ format: 'jwk' }) as Jwk;
+  if (jwk.kty === 'EC') {
+    const ecdh = createECDH(keyObject.asymmetricKeyDetails?.namedCurve as string);
+    ecdh.setPrivateKey(Buffer.from(jwk.d as string, 'base64url'));
+    const point = ecdh.getPublicKey(); // 0x04 ‖ x ‖ y
+    const size = (point.length - 1) / 2;
+    derived.x = point.subarray(1, 1 + size).toString('base64url');
+    derived.y = point.subarray(1 + size).toString('base64url');
+  }
+  for (const member of ['x', 'y', 'n', 'e'] as const) {
+    if (jwk[member] !== undefined && derived[member] !== jwk[member]) {
+      throw new JwtError('ERR_KEY_INVALID', 'JWK public members do not match its private key');
+    }
+  }
 }
 
 function jwkAlg(jwk: Jwk, requested: Alg | undefined): Alg {

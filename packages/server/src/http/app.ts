@@ -5,6 +5,7 @@ import type { RateLimit } from '../config.js';
 import type { TesseraService } from '../service/index.js';
 import { normalizeEmail } from '../store/index.js';
 import { BrowserSessions } from './browser.js';
+import { allowCors } from './cors.js';
 import { sendError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
@@ -63,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorateRequest('principal', null);
+  allowCors(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
@@ -100,6 +102,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ['register:email', config.rateLimits.registerPerEmail, (r) => emailOf(r)],
       ]),
       refresh: limiter(app, [['refresh:ip', config.rateLimits.refreshPerIp, (r) => r.ip]]),
+      password: limiter(app, [
+        ['password:user', config.rateLimits.loginPerEmail, (r) => r.principal?.userId],
+      ]),
     },
   };
   authTokenRoutes(app, ctx);

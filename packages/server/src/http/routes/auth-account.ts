@@ -24,7 +24,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
   app.post<{ Body: { current_password: string; new_password: string } }>(
     '/auth/password',
     {
-      preHandler: bearer,
+      preHandler: [bearer, ctx.limits.password],
       schema: {
         body: {
           type: 'object',

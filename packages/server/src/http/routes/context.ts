@@ -11,6 +11,8 @@ export interface RouteContext {
     login: RouteHook;
     register: RouteHook;
     refresh: RouteHook;
+    /** Per user: guessing the current password through /auth/password costs as much as through login. */
+    password: RouteHook;
   };
 }
 
