@@ -1,19 +1,26 @@
 import type { FastifyReply } from 'fastify';
 
-/** OAuth-style error codes the HTTP API answers with. */
-export type OAuthError =
-  | 'invalid_request'
-  | 'invalid_grant'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'access_denied'
-  | 'invalid_client'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'too_many_requests'
-  | 'server_error';
+/**
+ * Every `error` code the HTTP API answers with, and when. `docs/errors.md`
+ * lists the same codes; a test fails when one is missing there.
+ */
+export const HTTP_ERROR_CODES = {
+  invalid_request:
+    'Bad input (400): a schema violation, invalid JSON, a password outside 8–1024 bytes; also 403 for a cookie request without an allowed Origin, 413/415 for oversized or non-JSON bodies.',
+  invalid_grant:
+    'Wrong email or password at login (401); a bad, expired, reused or revoked refresh token (401); a wrong current password (400).',
+  invalid_token: 'The Bearer access token is invalid, expired or revoked (401, with WWW-Authenticate).',
+  unauthorized:
+    'A Bearer access token is required and none was sent (401, with WWW-Authenticate and no error attribute).',
+  insufficient_scope: 'The access token is valid but lacks the role the route needs (403).',
+  access_denied: 'The account is blocked (403).',
+  not_found: 'No such route, user or live session (404).',
+  too_many_requests: 'A rate limit was hit (429, with Retry-After).',
+  server_error: 'An unexpected failure (500); the details are only in the server log, never in the response.',
+} as const;
+
+/** An OAuth-style error code of the HTTP API. */
+export type OAuthError = keyof typeof HTTP_ERROR_CODES;
 
 /**
  * Sends `{ error, error_description }` with the status. Descriptions are fixed

@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { HTTP_ERROR_CODES } from './errors.js';
+
+const docs = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
+
+test('every HTTP error code of the server is documented in docs/errors.md', () => {
+  const section = docs.slice(docs.indexOf('## @tessera/server'));
+  for (const code of Object.keys(HTTP_ERROR_CODES)) {
+    assert.ok(
+      section.includes(`\`${code}\``),
+      `${code} is missing from the server section of docs/errors.md`,
+    );
+  }
+});
