@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { type JwtClaims, JwtError } from '@tessera/jwt';
 import { type AuthContext, toAuthContext } from './auth-context.js';
 import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
@@ -41,6 +42,18 @@ export interface Guard {
    * const auth = result instanceof Promise ? await result : result;
    */
   check(authorization: string | undefined, cookie?: string, url?: string): AuthContext | Promise<AuthContext>;
+  /**
+   * `check` for a Node-style request (node:http, Express, Fastify, Passport):
+   * reads the Authorization header, and the cookie and URL only when the guard
+   * was configured with `cookie` or `query`.
+   *
+   * @example
+   * const result = guard.checkRequest(req);
+   */
+  checkRequest(req: {
+    headers: IncomingHttpHeaders;
+    url?: string | undefined;
+  }): AuthContext | Promise<AuthContext>;
   /** Verifies a bare token (no extraction); synchronous whenever the keys are known. */
   verifyToken(token: string): AuthContext | Promise<AuthContext>;
   /** Throws a 403 GuardError (`insufficient_scope`) unless `auth` meets the requirement. */
@@ -144,6 +157,13 @@ export function createGuard(opts: GuardOptions): Guard {
     return verifyToken(token);
   };
 
+  const checkRequest = (req: { headers: IncomingHttpHeaders; url?: string | undefined }) =>
+    check(
+      req.headers.authorization,
+      opts.cookie === undefined ? undefined : req.headers.cookie,
+      opts.query === undefined ? undefined : req.url,
+    );
+
   feed?.start();
 
   return {
@@ -151,6 +171,7 @@ export function createGuard(opts: GuardOptions): Guard {
     cookieName: opts.cookie,
     queryParameter: opts.query,
     check,
+    checkRequest,
     verifyToken,
     authenticate(authorization) {
       try {

@@ -61,11 +61,7 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
   return function tesseraRequireAuth(req: WithSettings, res: Response, next: NextFunction): void {
     let result: AuthContext | Promise<AuthContext>;
     try {
-      result = guard.check(
-        req.headers.authorization,
-        guard.cookieName === undefined ? undefined : req.headers.cookie,
-        guard.queryParameter === undefined ? undefined : req.url,
-      );
+      result = guard.checkRequest(req);
     } catch (err) {
       refuse(res, next, settings, err);
       return;

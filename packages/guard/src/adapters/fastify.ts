@@ -117,12 +117,7 @@ export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify
     if (rule === null) return done();
     let result: AuthContext | Promise<AuthContext>;
     try {
-      const headers = request.headers;
-      result = guard.check(
-        headers.authorization,
-        guard.cookieName === undefined ? undefined : headers.cookie,
-        guard.queryParameter === undefined ? undefined : request.url,
-      );
+      result = guard.checkRequest(request);
     } catch (err) {
       return refuse(reply, done, err);
     }

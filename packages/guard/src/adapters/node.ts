@@ -24,12 +24,7 @@ import type { Guard } from '../guard.js';
  * });
  */
 export function authenticateRequest(guard: Guard, req: IncomingMessage): AuthContext | Promise<AuthContext> {
-  const headers = req.headers;
-  return guard.check(
-    headers.authorization,
-    guard.cookieName === undefined ? undefined : headers.cookie,
-    guard.queryParameter === undefined ? undefined : req.url,
-  );
+  return guard.checkRequest(req);
 }
 
 /**

@@ -54,11 +54,7 @@ export class TesseraStrategy {
     const guard = this.guard;
     let result: AuthContext | Promise<AuthContext>;
     try {
-      result = guard.check(
-        req.headers.authorization,
-        guard.cookieName === undefined ? undefined : req.headers.cookie,
-        guard.queryParameter === undefined ? undefined : req.url,
-      );
+      result = guard.checkRequest(req);
     } catch (err) {
       this.refuse(err);
       return;

@@ -17,6 +17,23 @@ export function isEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
 }
 
+/**
+ * A user as admins see it (HTTP API and CLI): never the password hash.
+ *
+ * @example
+ * reply.send(publicUser(user));
+ */
+export function publicUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    roles: user.roles,
+    permissions: user.permissions,
+    blocked: user.blocked,
+    created_at: new Date(user.createdAt).toISOString(),
+  };
+}
+
 export type RegisterResult =
   | { status: 'created'; user: User }
   | { status: 'duplicate-email' }

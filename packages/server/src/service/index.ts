@@ -10,7 +10,7 @@ import { SigningKeys } from './signing-keys.js';
 import { AccessTokens } from './tokens.js';
 
 export type { ChangePasswordResult, RegisterResult, RequestMeta, UpdateUserResult } from './accounts.js';
-export { Accounts, isEmail } from './accounts.js';
+export { Accounts, isEmail, publicUser } from './accounts.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';

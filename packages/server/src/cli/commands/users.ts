@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { publicUser } from '../../service/accounts.js';
 import type { User } from '../../store/index.js';
 import { type StoreOptions, withRuntime } from '../config-options.js';
 import { CliError } from '../errors.js';
@@ -6,18 +7,6 @@ import { isoOrDash, safeJson, table } from '../format.js';
 import { withConfigOptions } from '../options.js';
 import { addUserCommand } from './users-add.js';
 import { CLI_ACTOR, findUser, parseNames } from './users-support.js';
-
-/** A user as the CLI shows it: never the password hash. */
-function publicUser(user: User) {
-  return {
-    id: user.id,
-    email: user.email,
-    roles: user.roles,
-    permissions: user.permissions,
-    blocked: user.blocked,
-    created_at: new Date(user.createdAt).toISOString(),
-  };
-}
 
 /**
  * Registers `tessera users add|list|set-role|block|unblock`, all through the service layer.

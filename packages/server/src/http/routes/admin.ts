@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { publicUser } from '../../service/accounts.js';
 import type { User } from '../../store/index.js';
 import { requireBearer, requireRole } from '../bearer.js';
 import { sendError } from '../errors.js';
@@ -12,18 +13,6 @@ const stringList = {
   items: { type: 'string', minLength: 1, maxLength: 64 },
 } as const;
 const userId = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
-
-/** A user as admins see it: never the password hash. */
-function publicUser(user: User) {
-  return {
-    id: user.id,
-    email: user.email,
-    roles: user.roles,
-    permissions: user.permissions,
-    blocked: user.blocked,
-    created_at: new Date(user.createdAt).toISOString(),
-  };
-}
 
 /** Admin routes: all need an access token with role `admin`. */
 export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
