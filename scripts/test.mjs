@@ -31,6 +31,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// --test-timeout and --test-force-exit: a test that hangs, or a file that leaves a handle open
+// after its tests passed, must fail or finish with a name instead of stalling CI.
 const concurrency = Math.max(2, availableParallelism());
 const result = spawnSync(
   process.execPath,
@@ -40,6 +42,7 @@ const result = spawnSync(
     '--test',
     '--test-reporter=spec',
     '--test-timeout=180000',
+    '--test-force-exit',
     `--test-concurrency=${concurrency}`,
     ...files,
   ],
