@@ -1,6 +1,6 @@
 import { JwtError } from '../errors.js';
 import type { JwsHeader } from '../jws/types.js';
-import { epochSeconds, toSeconds } from '../lib/time.js';
+import { toSeconds } from '../lib/time.js';
 import type { JwtClaims, VerifyOptions } from './types.js';
 
 const MAX_TOLERANCE = 60;
@@ -101,10 +101,10 @@ function optionalString(payload: JwtClaims, name: string): string | undefined {
 
 /**
  * Checks the registered claims: types always, values against the rules. Time
- * checks follow RFC 7519: the current time must be before `exp` and not before `nbf`.
+ * checks follow RFC 7519: the current time (`now`, epoch seconds) must be before
+ * `exp` and not before `nbf`.
  */
-export function checkClaims(payload: JwtClaims, rules: ClaimRules): void {
-  const now = epochSeconds(rules.now);
+export function checkClaims(payload: JwtClaims, rules: ClaimRules, now: number): void {
   const tolerance = rules.tolerance;
   const exp = numericDate(payload, 'exp');
   if (exp === undefined) {

@@ -38,6 +38,13 @@ type CreateOptions<K> = VerifyOptions & { keys: K; cache?: boolean | VerifyCache
 
 const HEADER_CACHE_SIZE = 32;
 
+/** A decoded, checked protected header, and the key it selected from the last key set used. */
+interface HeaderEntry {
+  readonly header: JwsHeader;
+  key: Key | undefined;
+  keySet: Key | KeySet | undefined;
+}
+
 /**
  * Makes a verifier: options are checked once (a missing `algorithms` throws
  * here, not at the first token), decoded headers are memoized, and with
@@ -68,7 +75,7 @@ export function createVerifier(opts: CreateOptions<Key | KeySet | RemoteKeySet>)
     throw new JwtError('ERR_INVALID_OPTIONS', 'keys must be a Key, a KeySet or a RemoteKeySet');
   }
   const cache = makeCache(opts.cache);
-  const headers = new Map<string, JwsHeader>();
+  const headers = new Map<string, HeaderEntry>();
 
   const verifyWith = (token: string, keySet: Key | KeySet, version: number): VerifiedJwt => {
     const nowMs = rules.now === undefined ? Date.now() : rules.now.getTime();
@@ -79,18 +86,25 @@ export function createVerifier(opts: CreateOptions<Key | KeySet | RemoteKeySet>)
     }
     const { dot1, dot2 } = splitCompact(token, maxLength);
     const headerSegment = token.slice(0, dot1);
-    let header = headers.get(headerSegment);
-    if (header === undefined) {
-      header = parseHeader(headerSegment, algorithms);
+    let entry = headers.get(headerSegment);
+    if (entry === undefined) {
+      const header = parseHeader(headerSegment, algorithms);
       checkTyp(header, rules);
       if (headers.size >= HEADER_CACHE_SIZE) headers.clear();
-      headers.set(headerSegment, Object.freeze(header));
+      entry = { header: Object.freeze(header), key: undefined, keySet: undefined };
+      headers.set(headerSegment, entry);
     }
-    const key = selectKey(keySet, header);
+    // Key selection depends only on the header and the key set: remembered until the set changes.
+    let key = entry.keySet === keySet ? entry.key : undefined;
+    if (key === undefined) {
+      key = selectKey(keySet, entry.header);
+      entry.key = key;
+      entry.keySet = keySet;
+    }
     const payload = parseClaims(token.slice(dot1 + 1, dot2));
     checkSignature(key, token.slice(0, dot2), token.slice(dot2 + 1));
-    checkClaims(payload, rules);
-    const result: VerifiedJwt = { header, payload };
+    checkClaims(payload, rules, nowMs / 1000);
+    const result: VerifiedJwt = { header: entry.header, payload };
     if (cache === undefined) return result;
     return remember(cache, token, result, rules, version);
   };
