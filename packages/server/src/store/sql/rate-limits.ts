@@ -33,7 +33,8 @@ export class SqlRateLimitStore implements RateLimitStore {
           reset_at: eb
             .case()
             .when('rate_limits.reset_at', '<=', now)
-            .then(resetAt)
+            // eb.val: a bare then(value) is inlined into the SQL text, which defeats the statement cache.
+            .then(eb.val(resetAt))
             .else(eb.ref('rate_limits.reset_at'))
             .end(),
         })),
