@@ -1,4 +1,5 @@
 import type { RateLimitHit, RateLimitStore } from '../contract/rate-limits.js';
+import { PreparedQuery } from './prepared.js';
 import { affectedRows, type SqlContext } from './rows.js';
 
 /**
@@ -10,37 +11,40 @@ import { affectedRows, type SqlContext } from './rows.js';
  */
 export class SqlRateLimitStore implements RateLimitStore {
   readonly #ctx: SqlContext;
+  // Both SET expressions read the row as it was before this statement, so the window test is the
+  // same for the count and the reset time. Compiled once: a hit is on every login and refresh.
+  readonly #hit: PreparedQuery<'key' | 'now' | 'resetAt', { hits: number; reset_at: number }>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
+    this.#hit = new PreparedQuery(['key', 'now', 'resetAt'], (p) =>
+      ctx.db
+        .insertInto('rate_limits')
+        .values({ key: p.key, hits: 1, reset_at: p.resetAt })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            hits: eb
+              .case()
+              .when('rate_limits.reset_at', '<=', p.now)
+              .then(1)
+              .else(eb('rate_limits.hits', '+', 1))
+              .end(),
+            reset_at: eb
+              .case()
+              .when('rate_limits.reset_at', '<=', p.now)
+              .then(eb.val(p.resetAt))
+              .else(eb.ref('rate_limits.reset_at'))
+              .end(),
+          })),
+        )
+        .returning(['hits', 'reset_at']),
+    );
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitHit> {
-    const resetAt = now + windowMs;
-    // Both SET expressions read the row as it was before this statement, so the window test is
-    // the same for the count and the reset time.
-    const row = await this.#ctx.db
-      .insertInto('rate_limits')
-      .values({ key, hits: 1, reset_at: resetAt })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet((eb) => ({
-          hits: eb
-            .case()
-            .when('rate_limits.reset_at', '<=', now)
-            .then(1)
-            .else(eb('rate_limits.hits', '+', 1))
-            .end(),
-          reset_at: eb
-            .case()
-            .when('rate_limits.reset_at', '<=', now)
-            // eb.val: a bare then(value) is inlined into the SQL text, which defeats the statement cache.
-            .then(eb.val(resetAt))
-            .else(eb.ref('rate_limits.reset_at'))
-            .end(),
-        })),
-      )
-      .returning(['hits', 'reset_at'])
-      .executeTakeFirstOrThrow();
+    const { rows } = await this.#ctx.db.executeQuery(this.#hit.bind({ key, now, resetAt: now + windowMs }));
+    const row = rows[0];
+    if (row === undefined) throw new Error('rate limit upsert returned no row');
     return { count: row.hits, resetAt: row.reset_at };
   }
 

@@ -9,7 +9,7 @@ import type {
   SessionPurgeResult,
   SessionStore,
 } from '../contract/sessions.js';
-import { rotateRefreshToken } from './rotate-refresh-token.js';
+import { SqlRefreshRotation } from './rotate-refresh-token.js';
 import { affectedRows, type SqlContext, toRefreshToken, toSession } from './rows.js';
 
 /**
@@ -22,9 +22,11 @@ import { affectedRows, type SqlContext, toRefreshToken, toSession } from './rows
  */
 export class SqlSessionStore implements SessionStore {
   readonly #ctx: SqlContext;
+  readonly #rotation: SqlRefreshRotation;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
+    this.#rotation = new SqlRefreshRotation(ctx.db);
   }
 
   create(session: NewSession, firstRefreshToken: NewRefreshToken): Promise<Session> {
@@ -96,7 +98,7 @@ export class SqlSessionStore implements SessionStore {
   }
 
   rotateRefreshToken(input: RotateRefreshTokenInput): Promise<RotateResult> {
-    return rotateRefreshToken(this.#ctx.db, input);
+    return this.#rotation.rotate(input);
   }
 
   async revoke(id: string, reason: string, now: number): Promise<Session | null> {
