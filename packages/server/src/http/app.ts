@@ -7,6 +7,7 @@ import { normalizeEmail } from '../store/index.js';
 import { BrowserSessions } from './browser.js';
 import { allowCors } from './cors.js';
 import { sendError } from './errors.js';
+import { lazyChildLogger } from './lazy-logger.js';
 import type { Metrics } from './metrics.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
 import { adminRoutes } from './routes/admin.js';
@@ -53,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       loggerOption === false ? false : { redact: { paths: REDACT, censor: '[redacted]' }, ...loggerOption },
+    childLoggerFactory: lazyChildLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: false, allErrors: false } },
