@@ -1,0 +1,86 @@
+// The servers of `npm run bench:http`, and the targets.
+
+export const ALGS = ['HS256', 'EdDSA'];
+
+/**
+ * id: case id; kind: server.mjs kind; base: the same framework without auth;
+ * auth: false for the no-auth servers (a tampered token gets 200 there);
+ * cache: the guard's verified-token cache; algs: where the case exists.
+ */
+export const SERVERS = [
+  { id: 'node', kind: 'node', base: 'node', auth: false, label: 'raw node:http, no auth' },
+  {
+    id: 'node-guard-nocache',
+    kind: 'node-guard',
+    base: 'node',
+    auth: true,
+    cache: false,
+    label: 'node:http + guard, cache: false',
+  },
+  {
+    id: 'node-guard',
+    kind: 'node-guard',
+    base: 'node',
+    auth: true,
+    cache: true,
+    label: 'node:http + guard, cache on (default)',
+  },
+  { id: 'fastify', kind: 'fastify', base: 'fastify', auth: false, label: 'Fastify, no auth' },
+  {
+    id: 'fastify-guard-nocache',
+    kind: 'fastify-guard',
+    base: 'fastify',
+    auth: true,
+    cache: false,
+    label: 'Fastify + guard, cache: false',
+  },
+  {
+    id: 'fastify-guard',
+    kind: 'fastify-guard',
+    base: 'fastify',
+    auth: true,
+    cache: true,
+    label: 'Fastify + guard, cache on (default)',
+  },
+  { id: 'fastify-jwt', kind: 'fastify-jwt', base: 'fastify', auth: true, label: 'Fastify + @fastify/jwt' },
+  { id: 'express', kind: 'express', base: 'express', auth: false, label: 'Express, no auth' },
+  {
+    id: 'express-guard-nocache',
+    kind: 'express-guard',
+    base: 'express',
+    auth: true,
+    cache: false,
+    label: 'Express + guard, cache: false',
+  },
+  {
+    id: 'express-guard',
+    kind: 'express-guard',
+    base: 'express',
+    auth: true,
+    cache: true,
+    label: 'Express + guard, cache on (default)',
+  },
+  {
+    id: 'express-jwt',
+    kind: 'express-jwt',
+    base: 'express',
+    auth: true,
+    algs: ['HS256'],
+    label: 'Express + express-jwt (KeyObject secret)',
+    unavailable: { EdDSA: 'jsonwebtoken 9 (under express-jwt) has no EdDSA' },
+  },
+];
+
+/**
+ * Targets: req/s of the guard with `cache: false` (peers have no cache) over the
+ * same framework without auth. The cached row's ratio is printed alongside.
+ */
+export const TARGETS = [
+  { id: 'fastify-guard-nocache', cached: 'fastify-guard', anchor: 'fastify-jwt', base: 'fastify', min: 0.8 },
+  { id: 'node-guard-nocache', cached: 'node-guard', base: 'node', min: 0.75 },
+  { id: 'express-guard-nocache', cached: 'express-guard', anchor: 'express-jwt', base: 'express', min: 0.95 },
+];
+
+export function caseName(alg, server) {
+  return `${alg}/${server.id}`;
+}

@@ -1,0 +1,269 @@
+// `GET /profile` behind a JWT check, per framework, with and without
+// @tessera/guard (method: ANCHORS.md section C; see benchmarks/README.md).
+// Each server runs alone in one Node process pinned to one CPU (BENCH_CPU,
+// default 1); autocannon runs in another process pinned to the other CPU
+// (BENCH_CLIENT_CPU, default 0) against 127.0.0.1.
+//
+//   npm run bench:http
+//   BENCH_DURATION=2 BENCH_PASSES=1 BENCH_WARMUP=1 npm run bench:http    # smoke run
+//   BENCH_FILTER=HS256/fastify npm run bench:http                        # cases whose name matches
+//
+// Environment: BENCH_PASSES (3) x BENCH_RUNS (1) runs per server: each pass goes
+// through every server once (fresh process, warm-up, runs), so the servers are
+// interleaved in time and drift on a shared machine hits them all alike;
+// BENCH_DURATION (10 s) BENCH_WARMUP (3 s) BENCH_CONNECTIONS (50) BENCH_PIPELINING (1)
+// BENCH_ALGS (HS256,EdDSA) BENCH_FILTER (regex, comma = alternatives) BENCH_CPU (1)
+// BENCH_CLIENT_CPU (0) BENCH_NO_PIN=1 BENCH_CPU_PROF=<dir> (a --cpu-prof profile of
+// every server process).
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildInfo, buildWarnings } from '../lib/builds.mjs';
+import { envFilters, envInt } from '../lib/env.mjs';
+import { jsonEqual, request } from '../lib/http-client.mjs';
+import { rawSign } from '../lib/jws-raw.mjs';
+import { tamperSignature } from '../lib/keys.mjs';
+import { pinningPlans, runAutocannon } from '../lib/load.mjs';
+import { describeEnvironment, gitInfo, machineInfo, packageVersion, runtimeInfo } from '../lib/machine.mjs';
+import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
+import { machineWarnings } from '../lib/quiet.mjs';
+import { BENCH_DIR, writeResults } from '../lib/results.mjs';
+import { profilingArgs, startServer } from '../lib/servers.mjs';
+import { ALGS, caseName, SERVERS } from './cases.mjs';
+import { reportMarkdown, summarizeCase } from './report.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SERVER_SCRIPT = join(HERE, 'server.mjs');
+const ISSUER = 'https://auth.example.com';
+const AUDIENCE = 'api';
+const LIBRARIES = [
+  'autocannon',
+  'fastify',
+  '@fastify/jwt',
+  'fast-jwt',
+  'express',
+  'express-jwt',
+  'jsonwebtoken',
+];
+
+function settings(env = process.env) {
+  const algs = (env.BENCH_ALGS ?? ALGS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of algs)
+    if (!ALGS.includes(a)) throw new Error(`BENCH_ALGS: unknown alg ${a} (${ALGS.join(', ')})`);
+  return {
+    runs: envInt('BENCH_RUNS', 1),
+    duration: envInt('BENCH_DURATION', 10),
+    warmup: envInt('BENCH_WARMUP', 3, { min: 0 }),
+    connections: envInt('BENCH_CONNECTIONS', 50),
+    pipelining: envInt('BENCH_PIPELINING', 1),
+    passes: envInt('BENCH_PASSES', 3),
+    algs,
+    filters: envFilters('BENCH_FILTER'),
+  };
+}
+
+/** The access-token-shaped claims (the guard requires sub; roles/permissions are string arrays). */
+function makeClaims() {
+  const iat = Math.floor(Date.now() / 1000);
+  return {
+    sub: 'user-123',
+    role: 'admin',
+    roles: ['admin'],
+    permissions: [],
+    iat,
+    exp: iat + 3600,
+    iss: ISSUER,
+    aud: AUDIENCE,
+  };
+}
+
+function makeKeys() {
+  const ed = generateKeyPairSync('ed25519', {
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { secret: randomBytes(32), publicPem: ed.publicKey, privatePem: ed.privateKey };
+}
+
+/** Fresh claims and tokens for one case (so a long run never meets exp), and the file the server reads. */
+function prepareCase(dir, alg, keys, name) {
+  const claims = makeClaims();
+  const signingKey = alg === 'HS256' ? keys.secret : keys.privatePem;
+  const valid = rawSign(alg, signingKey, claims, { alg, typ: 'at+jwt' });
+  const keyFile = join(dir, `${name.replace(/\W/g, '_')}.json`);
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      claims,
+      secret: keys.secret.toString('base64url'),
+      publicPem: keys.publicPem,
+      privatePem: keys.privatePem,
+    }),
+    { mode: 0o600 },
+  );
+  return { claims, keyFile, tokens: { valid, tampered: tamperSignature(valid) } };
+}
+
+/** A good token must give the claims (200); a tampered one 401 (200 without auth); no token 401 (200). */
+async function probe(port, server, claims, tokens) {
+  const get = (authorization) =>
+    request(port, { path: '/profile', headers: authorization ? { authorization } : {} });
+  const good = await get(`Bearer ${tokens.valid}`);
+  if (good.status !== 200 || !jsonEqual(good.json, claims)) {
+    throw new Error(`probe: good token got ${good.status} ${good.text.slice(0, 300)}`);
+  }
+  const expected = server.auth ? 401 : 200;
+  const bad = await get(`Bearer ${tokens.tampered}`);
+  if (bad.status !== expected)
+    throw new Error(`probe: tampered token got ${bad.status}, expected ${expected}`);
+  const none = await get(undefined);
+  if (none.status !== expected) throw new Error(`probe: no token got ${none.status}, expected ${expected}`);
+}
+
+async function runCase(plans, cfg, dir, keys, alg, server) {
+  const name = caseName(alg, server);
+  const { claims, keyFile, tokens } = prepareCase(dir, alg, keys, name);
+  const spec = { kind: server.kind, alg, keyFile, cache: server.cache };
+  const proc = await startServer(plans.server, {
+    script: SERVER_SCRIPT,
+    args: [JSON.stringify(spec)],
+    nodeArgs: profilingArgs(`http-${name}`),
+    env: { ...process.env, NODE_ENV: 'production' },
+    ready: /^READY (\d+)/,
+    name,
+  });
+  const port = Number(proc.match[1]);
+  const load = {
+    url: `http://127.0.0.1:${port}/profile`,
+    connections: cfg.connections,
+    pipelining: cfg.pipelining,
+    headers: { authorization: `Bearer ${tokens.valid}` },
+    serverPid: proc.pid,
+  };
+  const runs = [];
+  try {
+    await probe(port, server, claims, tokens);
+    const cpus = allowedCpus(proc.pid);
+    if (cfg.warmup > 0) await runAutocannon(plans.client, { ...load, duration: cfg.warmup });
+    for (let r = 0; r < cfg.runs; r++) {
+      await waitIdle(proc.pid);
+      await probe(port, server, claims, tokens);
+      const run = await runAutocannon(plans.client, { ...load, duration: cfg.duration });
+      run.serverCpus = cpus;
+      runs.push(run);
+      console.log(
+        `  ${name.padEnd(28)} run ${r + 1}/${cfg.runs}: ${Math.round(run.reqPerSec).toLocaleString('en-US').padStart(7)} req/s` +
+          `  p50 ${run.latency.p50} ms  p99 ${run.latency.p99} ms  server ${run.cpuUsPerReq?.toFixed(1)} µs/req` +
+          ` (${Math.round((run.serverCpuUse ?? 0) * 100)}% CPU)  client ${Math.round(run.clientCpuUse * 100)}% CPU` +
+          (run.non2xx + run.errors + run.timeouts > 0
+            ? `  !! non2xx ${run.non2xx} errors ${run.errors} timeouts ${run.timeouts}`
+            : ''),
+      );
+    }
+    return { status: 'ok', runs };
+  } catch (err) {
+    console.error(`  ${name}: FAILED: ${err.message}`);
+    return { status: 'failed', error: err.message, runs };
+  } finally {
+    await proc.stop();
+  }
+}
+
+async function main() {
+  const cfg = settings();
+  const plans = pinningPlans();
+  for (const p of [plans.server, plans.client]) if (p.warning) console.warn(`[bench] warning: ${p.warning}`);
+  const started = new Date();
+  const machine = machineInfo();
+  const runtime = runtimeInfo();
+  const warnings = machineWarnings();
+  const builds = buildInfo(join(BENCH_DIR, '..'), ['jwt', 'guard']);
+  for (const w of buildWarnings(builds)) {
+    console.warn(`[bench] warning: ${w}`);
+    warnings.push(w);
+  }
+  const versions = Object.fromEntries(LIBRARIES.map((l) => [l, packageVersion(l, BENCH_DIR)]));
+  versions['@tessera/guard'] = packageVersion('@tessera/guard', BENCH_DIR);
+  versions['@tessera/jwt'] = packageVersion('@tessera/jwt', BENCH_DIR);
+
+  const cases = [];
+  for (const alg of cfg.algs) {
+    for (const server of SERVERS) {
+      const name = caseName(alg, server);
+      if (cfg.filters && !cfg.filters.some((re) => re.test(name))) continue;
+      cases.push({ alg, server, name });
+    }
+  }
+  console.log(describeEnvironment(machine, runtime));
+  console.log(
+    `server on CPU ${plans.server.pinned ? plans.server.cpu : '(not pinned)'}, autocannon on CPU ${plans.client.pinned ? plans.client.cpu : '(not pinned)'}; ` +
+      `-c ${cfg.connections} -d ${cfg.duration} -p ${cfg.pipelining}, warm-up ${cfg.warmup} s, ${cfg.runs} run(s) x ${cfg.passes} pass(es); ` +
+      `load average ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-http-'));
+  const results = new Map();
+  try {
+    const keys = makeKeys();
+    for (let pass = 0; pass < cfg.passes; pass++) {
+      if (cfg.passes > 1) console.log(`pass ${pass + 1}/${cfg.passes}`);
+      for (const c of cases) {
+        const prev = results.get(c.name) ?? {
+          alg: c.alg,
+          server: c.server,
+          name: c.name,
+          status: 'ok',
+          runs: [],
+        };
+        if (c.server.algs && !c.server.algs.includes(c.alg)) {
+          results.set(c.name, {
+            ...prev,
+            status: 'unavailable',
+            reason: c.server.unavailable?.[c.alg] ?? 'n/a',
+          });
+          continue;
+        }
+        console.log(`${c.name}: ${c.server.label}`);
+        const r = await runCase(plans, cfg, dir, keys, c.alg, c.server);
+        prev.runs.push(...r.runs);
+        if (r.status !== 'ok') {
+          prev.status = 'failed';
+          prev.error = r.error;
+        }
+        results.set(c.name, prev);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const summaries = [...results.values()].map(summarizeCase);
+  const finished = new Date();
+  const meta = {
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    machine,
+    loadavgEnd: machineInfo().loadavg,
+    runtime,
+    versions,
+    git: gitInfo(BENCH_DIR, ['packages/guard', 'packages/jwt']),
+    builds,
+    pinning: plans,
+    settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
+    warnings,
+  };
+  const md = reportMarkdown(summaries, meta);
+  console.log(`\n${md}`);
+  const files = writeResults('http', { meta, cases: summaries }, md, started);
+  console.log(`\nresults: ${files.json}, ${files.md}`);
+  if (summaries.some((s) => s.status === 'failed')) process.exitCode = 1;
+}
+
+await main();
