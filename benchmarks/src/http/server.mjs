@@ -99,6 +99,19 @@ const servers = {
     return http.createServer(app);
   },
 
+  // Express with one empty middleware before the handler: what a route layer
+  // costs in Express itself, guard or not.
+  async 'express-layer'() {
+    const { default: express } = await import('express');
+    const app = express();
+    app.get(
+      '/profile',
+      (_req, _res, next) => next(),
+      (_req, res) => res.json(claims),
+    );
+    return http.createServer(app);
+  },
+
   // Express + requireAuth from @tessera/guard/express.
   async 'express-guard'() {
     const { default: express } = await import('express');

@@ -72,3 +72,11 @@ export function gitInfo(dir, paths = []) {
   }
   return { commit, dirty };
 }
+
+/** ' (… with uncommitted changes)' when one of gitInfo's paths had any, else ''. */
+export function dirtyNote(git) {
+  const paths = Object.entries(git?.dirty ?? {})
+    .filter(([, d]) => d === true)
+    .map(([p]) => p);
+  return paths.length ? ` (${paths.join(', ')} with uncommitted changes)` : '';
+}

@@ -1,6 +1,6 @@
 // Tables and target lines of `npm run bench:server`.
 import { fmtOps, fmtRatio, markdownTable } from '../lib/format.mjs';
-import { describeEnvironment } from '../lib/machine.mjs';
+import { describeEnvironment, dirtyNote } from '../lib/machine.mjs';
 import { median } from '../lib/stats.mjs';
 
 export const TARGETS = {
@@ -102,7 +102,7 @@ export function reportMarkdown(out, meta) {
       .join(' ')}, at end ${meta.loadavgEnd.map((l) => l.toFixed(2)).join(' ')}.`,
     `Servers pinned to CPU ${meta.pinning.server.cpu ?? '–'}, load generators pinned to CPU ${meta.pinning.client.cpu ?? '–'}; ` +
       `${set.connections} connections, ${set.warmup} s warm-up discarded, ${set.runs} run(s) of ${set.duration} s; figures are medians over runs. ` +
-      `argon2id m=${a.memoryCost} t=${a.timeCost} p=${a.parallelism}. packages/server/dist built ${meta.tesseraBuild}, packages/jwt/dist ${meta.builds?.jwt?.dist}; git ${meta.git?.commit?.slice(0, 7)}${meta.git?.dirty ? ' (packages with uncommitted changes)' : ''}.`,
+      `argon2id m=${a.memoryCost} t=${a.timeCost} p=${a.parallelism}. packages/server/dist built ${meta.tesseraBuild}, packages/jwt/dist ${meta.builds?.jwt?.dist}; git ${meta.git?.commit?.slice(0, 7)}${dirtyNote(meta.git)}.`,
     `Versions: ${Object.entries(meta.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
