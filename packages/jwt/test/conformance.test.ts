@@ -18,6 +18,7 @@ import {
   verifyJws,
   verifyJwt,
 } from '../src/index.js';
+import { ALL_ALGS } from './helpers/keys.js';
 import { throwsCode } from './support/assert.js';
 import { b64u, rawSignature } from './support/raw.js';
 import {
@@ -45,22 +46,6 @@ const BEFORE_EXP = new Date((EXAMPLE_EXP - 60) * 1000);
 const AT_EXP = new Date(EXAMPLE_EXP * 1000);
 /** The JWS-only vectors have no time claims; any fixed clock will do. */
 const FIXED_NOW = new Date('2026-01-01T00:00:00Z');
-
-const ALL_ALGS: Alg[] = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
 
 const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 

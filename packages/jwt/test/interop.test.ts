@@ -18,23 +18,8 @@ import {
   verifyJws,
   verifyJwt,
 } from '../src/index.js';
+import { ALL_ALGS as ALGS } from './helpers/keys.js';
 import { throwsCode } from './support/assert.js';
-
-const ALGS: Alg[] = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-];
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const NOW_S = NOW.getTime() / 1000;

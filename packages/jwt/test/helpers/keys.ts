@@ -3,6 +3,23 @@
 import { randomBytes } from 'node:crypto';
 import { type Alg, generateKeyPair, importKeyObject, importSecret, type Key } from '../../src/index.js';
 
+/** Every alg the library signs and verifies, listed by hand so tests don't trust the library's own table. */
+export const ALL_ALGS: Alg[] = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
 export interface TestPair {
   privateKey: Key;
   publicKey: Key;
