@@ -182,10 +182,10 @@ async function rotateIn(trx: Trx, q: Queries, input: RotateRefreshTokenInput): P
 }
 
 /**
- * The SQL rotation: one transaction (IMMEDIATE in SQLite) of one read and at most three writes.
- * Exclusivity comes from the conditional `UPDATE ... WHERE used_at IS NULL`, which holds in
- * PostgreSQL under READ COMMITTED and in SQLite across processes. Its statements are compiled
- * once, when the rotation is created.
+ * The SQL rotation: one transaction of one read and at most three writes (in SQLite, a savepoint
+ * inside the IMMEDIATE transaction of a group commit). Exclusivity comes from the conditional
+ * `UPDATE ... WHERE used_at IS NULL`, which holds in PostgreSQL under READ COMMITTED and in SQLite
+ * across processes. Its statements are compiled once, when the rotation is created.
  *
  * @example
  * const rotation = new SqlRefreshRotation(db);

@@ -1,46 +1,27 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  SqliteAdapter,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  type SqliteStatement,
-} from 'kysely';
-
-// Kysely's SQLite driver opens transactions with a plain (DEFERRED) BEGIN: two processes on one
-// file could then both read a refresh token as unused before either writes. BEGIN IMMEDIATE takes
-// the write lock up front, so every transaction of this store is serialized across connections.
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
+import { type DialectAdapter, type Driver, SqliteAdapter, SqliteDialect } from 'kysely';
+import { GroupCommitSqliteDriver } from './group-commit.js';
 
 // SQLite does run DDL inside transactions; telling Kysely so makes the migrator use one
-// IMMEDIATE transaction, so two processes starting on a new file can't both apply a migration.
+// transaction, so two processes starting on a new file can't both apply a migration.
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true;
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
+class GroupCommitSqliteDialect extends SqliteDialect {
+  readonly #database: Database.Database;
 
-  constructor(config: SqliteDialectConfig) {
-    super(config);
-    this.#config = config;
+  constructor(database: Database.Database) {
+    super({ database });
+    this.#database = database;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new GroupCommitSqliteDriver(this.#database);
   }
 
   override createAdapter(): DialectAdapter {
@@ -48,33 +29,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Enough for every query shape the store builds; `in (...)` lists of many sizes just cycle out. */
-const STATEMENT_CACHE_SIZE = 256;
-
-// Kysely prepares every query anew; our queries come in a few dozen fixed shapes, so reusing the
-// prepared statement skips SQLite's parse and plan on the hot path (rotation, rate limits).
-function withStatementCache(database: Database.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string): SqliteStatement {
-      let statement = cache.get(sql);
-      if (statement === undefined) {
-        statement = database.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) {
-          const oldest = cache.keys().next();
-          if (oldest.done !== true) cache.delete(oldest.value);
-        }
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
-
 /**
  * Opens (creating the file and its directory if missing) a better-sqlite3 database tuned for the
- * store, wrapped in a Kysely dialect whose transactions are IMMEDIATE.
+ * store, wrapped in a Kysely dialect that commits in groups ({@link GroupCommitSqliteDriver}).
  *
  * @example
  * const db = new Kysely<Database>({ dialect: createSqliteDialect('data/tessera.db') });
@@ -88,5 +45,5 @@ export function createSqliteDialect(filename: string): SqliteDialect {
   // NORMAL in WAL mode stays consistent after a crash and only risks the last commits on power loss.
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return new ImmediateSqliteDialect({ database: withStatementCache(database) });
+  return new GroupCommitSqliteDialect(database);
 }
