@@ -49,7 +49,7 @@ export const SERVERS = [
     kind: 'express-layer',
     base: 'express',
     auth: false,
-    label: 'Express, no auth, one empty middleware',
+    label: 'Express, no auth, a middleware setting req.auth',
   },
   {
     id: 'express-guard-nocache',

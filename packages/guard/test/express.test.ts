@@ -37,9 +37,24 @@ app.get('/header-only', requireAuth(headerOnly), (req, res) => {
 app.get('/passed', requireAuth(guard, { passError: true }), (_req, res) => {
   res.json({ ok: true });
 });
+app.get('/passed-admin', requireAuth(guard, { passError: true }), requireRole('admin'), (_req, res) => {
+  res.json({ ok: true });
+});
 app.get('/miswired', requireRole('admin'), (_req, res) => {
   res.json({ ok: true });
 });
+app.get(
+  '/foreign-auth',
+  (req, _res, next) => {
+    // Set by some other middleware, not by requireAuth: requireRole must not trust it.
+    req.auth = { subject: 'forged', roles: ['admin'], permissions: [], claims: { sub: 'forged' } };
+    next();
+  },
+  requireRole('admin'),
+  (_req, res) => {
+    res.json({ ok: true });
+  },
+);
 app.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
   if (err instanceof GuardError) return next(err); // Express's default handler applies err.status and err.headers
   res.status(599).json({ wiring: err.message });
@@ -98,9 +113,20 @@ describe('express: authorization', () => {
   });
 
   test('requireRole without requireAuth is a wiring error handed to next()', async () => {
-    const res = await get('/miswired', { authorization: admin });
-    assert.equal(res.status, 599);
-    assert.match(res.body.wiring, /must follow requireAuth/);
+    for (const path of ['/miswired', '/foreign-auth']) {
+      const res = await get(path, { authorization: admin });
+      assert.equal(res.status, 599, path);
+      assert.match(res.body.wiring, /must follow requireAuth/);
+    }
+  });
+
+  test("requireRole follows requireAuth's passError", async () => {
+    const res = await get('/passed-admin', { authorization: user });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="api", error="insufficient_scope"');
+    // Express's default error handler answered, not the guard's JSON.
+    assert.equal(res.body.error, undefined);
+    assert.equal((await get('/passed-admin', { authorization: admin })).status, 200);
   });
 
   test('requireRole and requirePermission refuse bad arguments at startup', () => {

@@ -24,14 +24,15 @@ export interface RequireAuthOptions extends Requirement {
   passError?: boolean;
 }
 
-interface Settings {
-  readonly guard: Guard;
-  readonly passError: boolean;
-}
-
-/** Where requireAuth leaves its guard for requireRole / requirePermission further down the chain. */
-const SETTINGS = Symbol('@tessera/guard/express');
-type WithSettings = Request & { [SETTINGS]?: Settings };
+// What requireRole / requirePermission further down the chain need from requireAuth is found
+// from the AuthContext, not stored on `req`: Express gives every request a new prototype (its
+// app's `app.request`), and V8 then adds each new own property to it on a slow path, so a second
+// property beside `req.auth` cost as much as the whole token check (bench:http, Express rows).
+/** The guard that verified each AuthContext (one guard makes a cached context, so one owner). */
+const owners = new WeakMap<AuthContext, Guard>();
+/** Set on the request only by requireAuth(guard, { passError: true }). */
+const PASS_ERROR = Symbol('@tessera/guard/express passError');
+type WithPassError = Request & { [PASS_ERROR]?: true };
 
 /**
  * Express middleware: authenticates the request (Bearer header, or the guard's
@@ -46,30 +47,31 @@ type WithSettings = Request & { [SETTINGS]?: Settings };
  * app.delete('/users/:id', requireAuth(guard, { roles: ['admin'] }), deleteUser);
  */
 export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): RequestHandler {
-  const settings: Settings = { guard, passError: opts.passError === true };
+  const passError = opts.passError === true;
   const { passError: _, ...requirement } = opts;
   const compiled =
     requirement.roles === undefined && requirement.permissions === undefined
       ? undefined
       : compileRequirement(requirement, 'requireAuth options');
-  const accept = (req: WithSettings, res: Response, next: NextFunction, auth: AuthContext): void => {
+  const accept = (req: WithPassError, res: Response, next: NextFunction, auth: AuthContext): void => {
     req.auth = auth;
-    req[SETTINGS] = settings;
+    if (passError) req[PASS_ERROR] = true;
+    if (!owners.has(auth)) owners.set(auth, guard);
     if (compiled === undefined) next();
-    else authorize(req, res, next, settings, compiled);
+    else authorize(req, res, next, guard, compiled);
   };
-  return function tesseraRequireAuth(req: WithSettings, res: Response, next: NextFunction): void {
+  return function tesseraRequireAuth(req: WithPassError, res: Response, next: NextFunction): void {
     let result: AuthContext | Promise<AuthContext>;
     try {
       result = guard.checkRequest(req);
     } catch (err) {
-      refuse(res, next, settings, err);
+      refuse(res, next, passError, err);
       return;
     }
     if (result instanceof Promise) {
       result.then(
         (auth) => accept(req, res, next, auth),
-        (err: unknown) => refuse(res, next, settings, err),
+        (err: unknown) => refuse(res, next, passError, err),
       );
       return;
     }
@@ -100,34 +102,34 @@ export function requirePermission(...permissions: string[]): RequestHandler {
 }
 
 function authorizer(requirement: CompiledRequirement): RequestHandler {
-  return function tesseraAuthorize(req: WithSettings, res: Response, next: NextFunction): void {
-    const settings = req[SETTINGS];
-    if (settings === undefined || req.auth === undefined) {
+  return function tesseraAuthorize(req: WithPassError, res: Response, next: NextFunction): void {
+    const guard = req.auth === undefined ? undefined : owners.get(req.auth);
+    if (guard === undefined) {
       // A wiring mistake, not a request problem: make it loud.
       next(new Error('@tessera/guard: requireRole and requirePermission must follow requireAuth'));
       return;
     }
-    authorize(req, res, next, settings, requirement);
+    authorize(req, res, next, guard, requirement);
   };
 }
 
 function authorize(
-  req: WithSettings,
+  req: WithPassError,
   res: Response,
   next: NextFunction,
-  settings: Settings,
+  guard: Guard,
   requirement: CompiledRequirement,
 ): void {
   try {
-    settings.guard.authorize(req.auth as AuthContext, requirement);
+    guard.authorize(req.auth as AuthContext, requirement);
   } catch (err) {
-    refuse(res, next, settings, err);
+    refuse(res, next, req[PASS_ERROR] === true, err);
     return;
   }
   next();
 }
 
-function refuse(res: Response, next: NextFunction, settings: Settings, err: unknown): void {
-  if (!(err instanceof GuardError) || settings.passError) next(err);
+function refuse(res: Response, next: NextFunction, passError: boolean, err: unknown): void {
+  if (!(err instanceof GuardError) || passError) next(err);
   else sendGuardError(res, err);
 }
