@@ -20,16 +20,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildInfo, buildWarnings } from '../lib/builds.mjs';
 import { envFilters, envInt } from '../lib/env.mjs';
 import { jsonEqual, request } from '../lib/http-client.mjs';
 import { rawSign } from '../lib/jws-raw.mjs';
 import { tamperSignature } from '../lib/keys.mjs';
-import { pinningPlans, runAutocannon } from '../lib/load.mjs';
-import { describeEnvironment, gitInfo, machineInfo, packageVersion, runtimeInfo } from '../lib/machine.mjs';
+import { runAutocannon } from '../lib/load.mjs';
+import { describeEnvironment, gitInfo, machineInfo, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
-import { machineWarnings } from '../lib/quiet.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
+import { startLoadRun } from '../lib/run-context.mjs';
 import { profilingArgs, startServer } from '../lib/servers.mjs';
 import { ALGS, caseName, SERVERS } from './cases.mjs';
 import { reportMarkdown, summarizeCase } from './report.mjs';
@@ -178,17 +177,7 @@ async function runCase(plans, cfg, dir, keys, alg, server) {
 
 async function main() {
   const cfg = settings();
-  const plans = pinningPlans();
-  for (const p of [plans.server, plans.client]) if (p.warning) console.warn(`[bench] warning: ${p.warning}`);
-  const started = new Date();
-  const machine = machineInfo();
-  const runtime = runtimeInfo();
-  const warnings = machineWarnings();
-  const builds = buildInfo(join(BENCH_DIR, '..'), ['jwt', 'guard']);
-  for (const w of buildWarnings(builds)) {
-    console.warn(`[bench] warning: ${w}`);
-    warnings.push(w);
-  }
+  const { plans, started, machine, runtime, warnings, builds } = startLoadRun(['jwt', 'guard']);
   const versions = Object.fromEntries(LIBRARIES.map((l) => [l, packageVersion(l, BENCH_DIR)]));
   versions['@tessera/guard'] = packageVersion('@tessera/guard', BENCH_DIR);
   versions['@tessera/jwt'] = packageVersion('@tessera/jwt', BENCH_DIR);

@@ -21,15 +21,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildInfo, buildWarnings } from '../lib/builds.mjs';
 import { envFilters, envInt } from '../lib/env.mjs';
 import { request } from '../lib/http-client.mjs';
-import { pinningPlans, runAutocannon } from '../lib/load.mjs';
-import { describeEnvironment, gitInfo, machineInfo, packageVersion, runtimeInfo } from '../lib/machine.mjs';
+import { runAutocannon } from '../lib/load.mjs';
+import { describeEnvironment, gitInfo, machineInfo, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
 import { runNode } from '../lib/process.mjs';
-import { machineWarnings } from '../lib/quiet.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
+import { startLoadRun } from '../lib/run-context.mjs';
 import { freePort, profilingArgs, startServer } from '../lib/servers.mjs';
 import { reportMarkdown } from './report.mjs';
 
@@ -152,6 +151,23 @@ async function autocannonCase(plans, cfg, proc, name, load, probe, { eld = false
   const runs = await measure(name, cfg.runs, false);
   const eldRuns = eld ? await measure(`${name} +eld`, cfg.eldRuns, true) : undefined;
   return { name, kind: 'autocannon', runs, eldRuns };
+}
+
+/**
+ * A login flood: every connection posts `email` and the right password for
+ * cfg.floodDuration seconds, measured from second cfg.floodSkip on, with the
+ * event-loop delay runs (the same load for Tessera and better-auth).
+ */
+function loginFloodCase(plans, cfg, proc, name, url, email, probe) {
+  const load = {
+    url,
+    duration: cfg.floodDuration,
+    steadyAfter: cfg.floodSkip,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  };
+  return autocannonCase(plans, cfg, proc, name, load, probe, { eld: true });
 }
 
 // ---------------------------------------------------------------- raw argon2id
@@ -397,21 +413,14 @@ async function benchTessera(plans, cfg, argon2Params) {
         expect(bad.status === 401, `login with a wrong password got ${bad.status}`);
       };
       cases.push(
-        await autocannonCase(
+        await loginFloodCase(
           plans,
           cfg,
           proc,
           'tessera/login',
-          {
-            url: `http://127.0.0.1:${port}/auth/login`,
-            duration: cfg.floodDuration,
-            steadyAfter: cfg.floodSkip,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ email, password: PASSWORD }),
-          },
+          `http://127.0.0.1:${port}/auth/login`,
+          email,
           probe,
-          { eld: true },
         ),
       );
       await settle(proc);
@@ -524,22 +533,7 @@ async function benchBetterAuth(plans, cfg) {
         expect(bad.status === 401, `sign-in with a wrong password got ${bad.status}`);
       };
       cases.push(
-        await autocannonCase(
-          plans,
-          cfg,
-          proc,
-          'better-auth/sign-in',
-          {
-            url: `${base}/sign-in/email`,
-            duration: cfg.floodDuration,
-            steadyAfter: cfg.floodSkip,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ email, password: PASSWORD }),
-          },
-          probe,
-          { eld: true },
-        ),
+        await loginFloodCase(plans, cfg, proc, 'better-auth/sign-in', `${base}/sign-in/email`, email, probe),
       );
     }
     return { cpus, cases };
@@ -554,17 +548,7 @@ async function benchBetterAuth(plans, cfg) {
 async function main() {
   const cfg = settings();
   if (!existsSync(TESSERA_MAIN)) throw new Error(`${TESSERA_MAIN} is missing: run npm run build first`);
-  const plans = pinningPlans();
-  for (const p of [plans.server, plans.client]) if (p.warning) console.warn(`[bench] warning: ${p.warning}`);
-  const started = new Date();
-  const machine = machineInfo();
-  const runtime = runtimeInfo();
-  const warnings = machineWarnings();
-  const builds = buildInfo(join(BENCH_DIR, '..'), ['jwt', 'server']);
-  for (const w of buildWarnings(builds)) {
-    console.warn(`[bench] warning: ${w}`);
-    warnings.push(w);
-  }
+  const { plans, started, machine, runtime, warnings, builds } = startLoadRun(['jwt', 'server']);
   const serverRequire = createRequire(createRequire(import.meta.url).resolve('@tessera/server'));
   const versions = {
     autocannon: packageVersion('autocannon', BENCH_DIR),
