@@ -3,6 +3,7 @@ import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { setAuth } from './express-slot.js';
 import { sendGuardError } from './node.js';
 
 declare global {
@@ -25,9 +26,8 @@ export interface RequireAuthOptions extends Requirement {
 }
 
 // What requireRole / requirePermission further down the chain need from requireAuth is found
-// from the AuthContext, not stored on `req`: Express gives every request a new prototype (its
-// app's `app.request`), and V8 then adds each new own property to it on a slow path, so a second
-// property beside `req.auth` cost as much as the whole token check (bench:http, Express rows).
+// from the AuthContext, not stored on `req`: each own property added to an Express request is
+// slow (see express-slot.ts).
 /** The guard that verified each AuthContext (one guard makes a cached context, so one owner). */
 const owners = new WeakMap<AuthContext, Guard>();
 /** Set on the request only by requireAuth(guard, { passError: true }). */
@@ -54,7 +54,7 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
       ? undefined
       : compileRequirement(requirement, 'requireAuth options');
   const accept = (req: WithPassError, res: Response, next: NextFunction, auth: AuthContext): void => {
-    req.auth = auth;
+    setAuth(req, auth);
     if (passError) req[PASS_ERROR] = true;
     if (!owners.has(auth)) owners.set(auth, guard);
     if (compiled === undefined) next();
