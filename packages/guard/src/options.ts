@@ -128,10 +128,6 @@ export function checkGuardOptions(opts: GuardOptions): void {
   if (opts.query !== undefined && (typeof opts.query !== 'string' || !QUERY_NAME.test(opts.query))) {
     throw optionError('query must be a query parameter name such as "access_token"');
   }
-  if (opts.cache !== undefined && typeof opts.cache !== 'boolean') {
-    if (typeof opts.cache !== 'object' || opts.cache === null)
-      throw optionError('cache must be a boolean or object');
-  }
   if (opts.revocations !== undefined) checkRevocationOptions(opts.revocations);
 }
 
@@ -158,6 +154,9 @@ function checkRevocationOptions(rev: RevocationOptions): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw optionError('revocations.url must be http: or https:');
   }
+  if (url.username !== '' || url.password !== '') {
+    throw optionError('revocations.url must not contain credentials (use revocations.headers)');
+  }
   for (const name of [
     'intervalMs',
     'maxBackoffMs',
@@ -177,7 +176,21 @@ function checkRevocationOptions(rev: RevocationOptions): void {
   if (rev.onError !== undefined && typeof rev.onError !== 'function') {
     throw optionError('revocations.onError must be a function');
   }
-  if (rev.headers !== undefined && (typeof rev.headers !== 'object' || rev.headers === null)) {
+  if (rev.headers !== undefined) checkHeaders(rev.headers);
+}
+
+/** What fetch would refuse at every poll is refused now; a value (an API key, say) is never echoed. */
+function checkHeaders(headers: Record<string, string>): void {
+  if (typeof headers !== 'object' || headers === null)
     throw optionError('revocations.headers must be an object');
+  for (const [name, value] of Object.entries(headers)) {
+    let valid = typeof value === 'string';
+    try {
+      if (valid) new Headers([[name, value]]);
+    } catch {
+      valid = false;
+    }
+    if (!valid)
+      throw optionError(`revocations.headers: ${JSON.stringify(name)} has an invalid name or value`);
   }
 }

@@ -13,7 +13,7 @@ const without = (name: keyof GuardOptions): GuardOptions => {
 };
 
 describe('createGuard: a bad option throws at startup', () => {
-  const cases: [string, () => unknown, RegExp][] = [
+  const cases: [string, () => unknown, RegExp | ((message: string) => boolean)][] = [
     ['no options', () => createGuard(undefined as never), /options are required/],
     ['algorithms missing', () => createGuard(without('algorithms')), /algorithms is required/],
     ['algorithms empty', () => createGuard({ ...base, algorithms: [] }), /algorithms is required/],
@@ -82,6 +82,38 @@ describe('createGuard: a bad option throws at startup', () => {
       /at least intervalMs/,
     ],
     [
+      'revocation headers fetch would refuse',
+      () => createGuard({ ...base, revocations: { url: 'http://a.test/r', headers: { 'x key': 'v' } } }),
+      /revocations.headers: "x key"/,
+    ],
+    [
+      'a revocation header value with a line break',
+      () =>
+        createGuard({ ...base, revocations: { url: 'http://a.test/r', headers: { 'x-key': 'sec\nret' } } }),
+      (message: string) => /revocations.headers: "x-key"/.test(message) && !message.includes('sec'),
+    ],
+    [
+      'credentials in the revocation url',
+      () => createGuard({ ...base, revocations: { url: 'http://user:secret@a.test/r' } }),
+      (message: string) => /must not contain credentials/.test(message) && !message.includes('secret'),
+    ],
+    [
+      'credentials in the jwksUri',
+      () => createGuard({ ...without('keys'), jwksUri: 'https://user:secret@a.test/jwks' }),
+      (message: string) => /must not contain credentials/.test(message) && !message.includes('secret'),
+    ],
+    [
+      'an unknown jwks option',
+      () =>
+        createGuard({ ...without('keys'), jwksUri: 'https://a.test/jwks', jwks: { cooldown: 1 } as never }),
+      /unknown remote key set option "cooldown"/,
+    ],
+    [
+      'an unknown cache option',
+      () => createGuard({ ...base, cache: { max: 5 } as never }),
+      /unknown cache option "max"/,
+    ],
+    [
       'an unknown revocation option',
       () => createGuard({ ...base, revocations: { url: 'http://a.test/r', interval: 5 } as never }),
       /revocations.interval/,
@@ -89,7 +121,12 @@ describe('createGuard: a bad option throws at startup', () => {
   ];
   for (const [name, build, message] of cases) {
     test(name, () =>
-      assert.throws(build, (err: Error) => err instanceof TypeError && message.test(err.message)),
+      assert.throws(
+        build,
+        (err: Error) =>
+          err instanceof TypeError &&
+          (typeof message === 'function' ? message(err.message) : message.test(err.message)),
+      ),
     );
   }
 });

@@ -443,7 +443,12 @@ describe('createVerifier with a RemoteKeySet', () => {
   });
 
   test('bad URLs and options are refused at construction', () => {
-    for (const url of ['not a url', 'file:///etc/passwd', 'ftp://example.com/jwks']) {
+    for (const url of [
+      'not a url',
+      'file:///etc/passwd',
+      'ftp://example.com/jwks',
+      'https://user:pass@example.com/jwks',
+    ]) {
       throwsCode(() => createRemoteKeySet(url), 'ERR_INVALID_OPTIONS', url);
     }
     for (const opts of [
@@ -451,10 +456,18 @@ describe('createVerifier with a RemoteKeySet', () => {
       { maxResponseBytes: -1 },
       { cooldownMs: Number.NaN },
       { cacheMaxAgeMs: Infinity },
+      { cooldown: 1000 } as never,
+      { headers: { 'bad name': 'x' } },
+      { headers: { 'x-key': 'line\nbreak' } },
+      { headers: { 'x-key': 5 } } as never,
     ]) {
       throwsCode(() => createRemoteKeySet('https://issuer.example.com/jwks', opts), 'ERR_INVALID_OPTIONS');
     }
     const keys = createRemoteKeySet('https://issuer.example.com/jwks');
     throwsCode(() => createVerifier({ keys, algorithms: [] }), 'ERR_INVALID_OPTIONS');
+    throwsCode(
+      () => createVerifier({ keys, algorithms: ['EdDSA'], cache: { entries: 5 } as never }),
+      'ERR_INVALID_OPTIONS',
+    );
   });
 });

@@ -63,6 +63,16 @@ export class RemoteKeySet {
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
       throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL must be http: or https:');
     }
+    if (parsed.username !== '' || parsed.password !== '') {
+      // fetch refuses such URLs; say so now, and keep credentials out of every later error.
+      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL must not contain credentials (use headers)');
+    }
+    for (const name of Object.keys(opts)) {
+      if (!REMOTE_OPTIONS.has(name)) {
+        throw new JwtError('ERR_INVALID_OPTIONS', `unknown remote key set option ${JSON.stringify(name)}`);
+      }
+    }
+    checkHeaders(opts.headers);
     this.url = parsed;
     this.timeoutMs = positive(opts.timeoutMs, 5000, 'timeoutMs');
     this.maxBytes = positive(opts.maxResponseBytes, 512 * 1024, 'maxResponseBytes');
@@ -201,6 +211,27 @@ async function readCapped(response: Response, maxBytes: number, signal: AbortSig
 function fetchError(cause: unknown, signal: AbortSignal): JwtError {
   if (signal.aborted) return new JwtError('ERR_JWKS_TIMEOUT', 'the JWKS fetch timed out');
   return new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS fetch failed', { cause });
+}
+
+const REMOTE_OPTIONS = new Set(['timeoutMs', 'maxResponseBytes', 'cacheMaxAgeMs', 'cooldownMs', 'headers']);
+
+/** Header names and values that fetch would refuse at every request are refused now (values never echoed). */
+function checkHeaders(headers: Record<string, string> | undefined): void {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null) {
+    throw new JwtError('ERR_INVALID_OPTIONS', 'headers must be an object of strings');
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      if (typeof value !== 'string') throw new TypeError('not a string');
+      new Headers([[name, value]]);
+    } catch {
+      throw new JwtError(
+        'ERR_INVALID_OPTIONS',
+        `headers: ${JSON.stringify(name)} has an invalid name or value`,
+      );
+    }
+  }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -154,6 +154,15 @@ function parseClaims(segment: string): JwtClaims {
 
 function makeCache(option: boolean | VerifyCacheOptions | undefined): VerifiedTokenCache | undefined {
   if (option === undefined || option === false) return undefined;
+  if (option !== true) {
+    if (typeof option !== 'object' || option === null) {
+      throw new JwtError('ERR_INVALID_OPTIONS', 'cache must be a boolean or { maxEntries }');
+    }
+    for (const name of Object.keys(option)) {
+      if (name !== 'maxEntries')
+        throw new JwtError('ERR_INVALID_OPTIONS', `unknown cache option ${JSON.stringify(name)}`);
+    }
+  }
   const maxEntries = option === true ? 1000 : (option.maxEntries ?? 1000);
   if (!Number.isInteger(maxEntries) || maxEntries <= 0) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'cache.maxEntries must be a positive integer');
