@@ -88,6 +88,25 @@ describe('fastify: route config', () => {
     assert.equal(res.statusCode, 401);
   });
 
+  test('a CORS preflight (no credentials, by the browser) is let through to the CORS handler', async () => {
+    const cors = Fastify();
+    await cors.register(tesseraGuard, { guard });
+    cors.options('/profile', async (_request, reply) =>
+      reply.code(204).header('access-control-allow-origin', '*').send(),
+    );
+    cors.get('/profile', async (request) => ({ subject: request.auth?.subject }));
+    await cors.ready();
+    const preflight = await cors.inject({
+      method: 'OPTIONS',
+      url: '/profile',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+    });
+    assert.equal(preflight.statusCode, 204);
+    // A plain OPTIONS request is not a preflight: it is guarded like any other.
+    assert.equal((await cors.inject({ method: 'OPTIONS', url: '/profile' })).statusCode, 401);
+    await cors.close();
+  });
+
   test("protect: 'configured' only guards routes with config.auth", async () => {
     assert.equal((await inject(configured, '/profile')).statusCode, 200);
     assert.equal((await inject(configured, '/secured')).statusCode, 401);

@@ -114,7 +114,7 @@ export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify
     } catch (err) {
       return done(err as Error);
     }
-    if (rule === null) return done();
+    if (rule === null || isPreflight(request)) return done();
     let result: AuthContext | Promise<AuthContext>;
     try {
       result = guard.checkRequest(request);
@@ -137,6 +137,14 @@ export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify
 const meta = tesseraGuard as unknown as Record<symbol, unknown>;
 meta[Symbol.for('skip-override')] = true;
 meta[Symbol.for('fastify.display-name')] = '@tessera/guard';
+
+/**
+ * A CORS preflight never carries credentials (the browser sends it without them), so refusing it
+ * would break every cross-origin call to a protected route; the CORS plugin answers it.
+ */
+function isPreflight(request: FastifyRequest): boolean {
+  return request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+}
 
 function refuse(reply: FastifyReply, done: HookHandlerDoneFunction, err: unknown): void {
   if (!(err instanceof GuardError)) {
