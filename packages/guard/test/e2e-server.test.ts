@@ -3,15 +3,18 @@
 // guard (remote JWKS + revocation feed) accept and refuse them. The guard does not
 // depend on @tessera/server: the server is reached only through its CLI and HTTP API.
 //
-// Timing: the guards poll the feed every 200 ms; a change on the server must show
-// in the apps within a generous deadline (5 s), polled every 50 ms. No other
-// duration is asserted.
+// Timing: the guards poll the feed every 200 ms. A logout must show in the apps at
+// the first poll that began after it (watched through guard.status(), not a clock);
+// other changes within a generous deadline (5 s), polled every 50 ms. No duration
+// is asserted.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwtUnverified } from '@tessera/jwt';
+import type { Guard } from '../src/index.js';
 import { type ResourceApp, startExpressApp, startFastifyApp } from './e2e-support/apps.js';
 import { type AuthServer, startAuthServer } from './e2e-support/auth-server.js';
 import { type Answer, eventually, post, send, describe as show, type Tokens } from './e2e-support/http.js';
+import { waitFor } from './support/http-server.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 const USER = { email: 'user@example.com', password: 'a perfectly ordinary passphrase' };
@@ -76,6 +79,18 @@ function assertRevoked(app: ResourceApp, answer: Answer, what: string): void {
   assert.equal(answer.wwwAuthenticate, INVALID_TOKEN, `${app.name}: ${what}`);
 }
 
+/**
+ * Resolves once a revocation poll that began after this call has completed: two completed polls
+ * from now (the first may have been in flight already).
+ */
+async function pollBeganAfterNow(guard: Guard): Promise<void> {
+  const syncedAt = () => guard.status().revocations?.lastSyncAt;
+  for (let i = 0; i < 2; i++) {
+    const before = syncedAt();
+    await waitFor(() => syncedAt() !== before, 'the next revocation poll');
+  }
+}
+
 /** Polls `path` on the app with `token` until it is refused (or the deadline passes). */
 const untilRefused = (app: ResourceApp, path: string, token: string) =>
   eventually(
@@ -130,7 +145,10 @@ describe('tessera serve + @tessera/guard over real sockets (Express and Fastify)
     assert.equal(loggedOut.status, 204, show(loggedOut));
 
     for (const app of apps) {
-      assertRevoked(app, await untilRefused(app, '/profile', token), 'the logged-out token');
+      // Not a timing assertion: the first feed poll that began after the logout answered must
+      // carry it. Polls start every FEED_INTERVAL_MS, so that is within one interval (plus the poll).
+      await pollBeganAfterNow(app.guard);
+      assertRevoked(app, await get(app, '/profile', token), 'the logged-out token after one feed poll');
     }
     // Only that session is revoked: the user's other session goes on.
     for (const app of apps) assertAccepted(app, await get(app, '/profile', kept), 'another session');
