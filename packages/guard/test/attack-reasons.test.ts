@@ -15,7 +15,7 @@ const EXPECTED: [RegExp, RegExp][] = [
   [/^A2 third/, /^ERR_JWS_INVALID$/],
   [/^A2 /, /^ERR_JWS_INVALID_SIGNATURE$/],
   [/^A3 /, /^ERR_JWKS_NO_MATCHING_KEY$/],
-  [/^A4 embedded jwk/, /^ERR_JWS_INVALID_SIGNATURE$/],
+  [/^A4 embedded (jwk|x5c)/, /^ERR_JWS_INVALID_SIGNATURE$/],
   [/^A4 |^A5 /, /^ERR_JWKS_NO_MATCHING_KEY$/],
   [/^A6 kid (of 4 KB|not a string)/, /^ERR_JWS_INVALID$/],
   [/^A6 /, /^ERR_JWKS_NO_MATCHING_KEY$/],

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Attack, buildAttacks, buildControls, buildMalformed } from './attacks.js';
-import { AUDIENCE } from './keys.js';
+import { ED_HEADER, edSigned } from './forge.js';
+import { AUDIENCE, accessClaims } from './keys.js';
 
 /** What an adapter test gets back from one request. */
 export interface Sent {
@@ -72,6 +73,19 @@ export function attackSuite(name: string, send: Send, opts: SuiteOptions): void 
         }
       });
     }
+  });
+
+  test(`${name}: A17 a constructor.prototype claim pollutes nothing`, async () => {
+    // Validly signed: ATTACKS.md allows accepting it as long as no prototype changes.
+    const token = edSigned(ED_HEADER, {
+      ...accessClaims(),
+      constructor: { prototype: { admin: true, roles: ['admin'] } },
+    });
+    const res = await send(`Bearer ${token}`);
+    assert.ok(res.status === 200 || res.status === 401, `${res.status} ${res.text.slice(0, 200)}`);
+    if (res.status === 200) assert.equal(JSON.parse(res.text).subject, 'user-1');
+    assert.equal((Object.prototype as Record<string, unknown>).admin, undefined);
+    assert.equal((Object.prototype as Record<string, unknown>).roles, undefined);
   });
 
   test(`${name}: a 2 MB Authorization header gets 401, not 500`, async () => {

@@ -71,6 +71,11 @@ export function contentAttacks(): Attack[] {
     edRaw(JSON.stringify(ED_HEADER), claimsText.replace(/"exp":(\d+)/, '"exp":$1,"exp":9999999999')),
   );
 
+  reject(
+    'A16 duplicate aud',
+    edRaw(JSON.stringify(ED_HEADER), claimsText.replace('"aud":"api"', '"aud":"other","aud":"api"')),
+  );
+
   // A17: prototype pollution.
   reject(
     'A17 __proto__ in claims',

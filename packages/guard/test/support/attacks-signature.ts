@@ -1,4 +1,6 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { exportJwk } from '@tessera/jwt';
+import { TEST_CERT_KEY_PEM, TEST_CERT_PEM } from '../../../jwt/test/helpers/fixtures.js';
 import { type Attack, attackKit, ED_HEADER, edRaw, edSigned, hex32, P256_N } from './forge.js';
 import { accessClaims, attacker, ec, ed, rsa } from './keys.js';
 import { b64, rawSignature, rawToken, seg } from './raw-sign.js';
@@ -33,6 +35,8 @@ export function signatureAttacks(): Attack[] {
   );
 
   // A3: HS256 signed with the verifier's public key bytes as the HMAC secret.
+  const ecPoint = ec.publicKey.keyObject.export({ type: 'spki', format: 'der' }).subarray(-65);
+  const edX = Buffer.from(exportJwk(ed.publicKey).x as string, 'base64url');
   const rsaObject = rsa.publicKey.keyObject;
   const spkiPem = rsaObject.export({ type: 'spki', format: 'pem' }) as string;
   const secrets: [string, string | Buffer][] = [
@@ -45,10 +49,14 @@ export function signatureAttacks(): Attack[] {
     ['JWKS JSON text', JSON.stringify({ keys: [exportJwk(rsa.publicKey)] })],
     ['Ed25519 PEM', ed.publicKey.keyObject.export({ type: 'spki', format: 'pem' }) as string],
     ['Ed25519 raw x', Buffer.from(exportJwk(ed.publicKey).x as string, 'base64url')],
-    ['EC raw point', ec.publicKey.keyObject.export({ type: 'spki', format: 'der' }).subarray(-65)],
+    ['EC raw point', ecPoint],
+    ['OpenSSH ssh-ed25519 line', sshLine('ssh-ed25519', edX)],
+    ['OpenSSH ecdsa-sha2-nistp256 line', sshLine('ecdsa-sha2-nistp256', Buffer.from('nistp256'), ecPoint)],
+    // Not of a key the guard trusts (no certificate of its keys exists): no sniffing of PEM types.
+    ['certificate PEM', TEST_CERT_PEM],
   ];
   for (const [name, secret] of secrets) {
-    for (const kid of ['rsa-1', 'ed-1', undefined]) {
+    for (const kid of ['rsa-1', 'ed-1', 'ec-1', undefined]) {
       const header = JSON.stringify({ alg: 'HS256', typ: 'at+jwt', ...(kid ? { kid } : {}) });
       reject(
         `A3 HS256 with ${name} as secret, kid ${kid ?? 'none'}`,
@@ -85,6 +93,25 @@ export function signatureAttacks(): Attack[] {
       claimsText,
       'HS256',
       octSecret,
+    ),
+  );
+  const cert = new X509Certificate(TEST_CERT_PEM);
+  reject(
+    'A4 embedded x5c, signed with its key',
+    rawToken(
+      JSON.stringify({ alg: 'ES256', typ: 'at+jwt', x5c: [cert.raw.toString('base64')] }),
+      claimsText,
+      'ES256',
+      createPrivateKey(TEST_CERT_KEY_PEM),
+    ),
+  );
+  reject(
+    'A4 embedded x5c with our kid',
+    rawToken(
+      JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: 'ec-1', x5c: [cert.raw.toString('base64')] }),
+      claimsText,
+      'ES256',
+      createPrivateKey(TEST_CERT_KEY_PEM),
     ),
   );
   reject(
@@ -131,10 +158,16 @@ export function signatureAttacks(): Attack[] {
   // A7 / A8: ECDSA special values and encodings, against the P-256 key.
   const ecInput = `${seg({ alg: 'ES256', typ: 'at+jwt', kid: 'ec-1' })}.${p}`;
   const ecSig = rawSignature('ES256', ec.privateKey.keyObject, ecInput);
+  const r = ecSig.subarray(0, 32);
+  const sValue = ecSig.subarray(32);
   const psychic: [string, Buffer][] = [
     ['r=s=0', Buffer.alloc(64)],
     ['r=s=n', Buffer.concat([hex32(P256_N), hex32(P256_N)])],
     ['r=1, s=n-1', Buffer.concat([hex32(1n), hex32(P256_N - 1n)])],
+    ['r=0, s valid', Buffer.concat([hex32(0n), sValue])],
+    ['r valid, s=0', Buffer.concat([r, hex32(0n)])],
+    ['r=n-1, s valid', Buffer.concat([hex32(P256_N - 1n), sValue])],
+    ['r=1, s=1', Buffer.concat([hex32(1n), hex32(1n)])],
   ];
   for (const [name, sig] of psychic) reject(`A7 psychic signature ${name}`, `${ecInput}.${b64(sig)}`);
   reject(
@@ -146,5 +179,20 @@ export function signatureAttacks(): Attack[] {
     `${ecInput}.${b64(Buffer.concat([ecSig, Buffer.alloc(1)]))}`,
   );
   reject('A8 truncated ECDSA signature', `${ecInput}.${b64(ecSig.subarray(0, 63))}`);
+  // r + n still fits in 32 bytes for most r: the same r modulo n, which a lax verifier would reduce.
+  const rPlusN = BigInt(`0x${r.toString('hex')}`) + P256_N;
+  if (rPlusN < 2n ** 256n)
+    reject('A8 r >= n (r + n), s valid', `${ecInput}.${b64(Buffer.concat([hex32(rPlusN), sValue]))}`);
+  reject('A8 r = n, s valid', `${ecInput}.${b64(Buffer.concat([hex32(P256_N), sValue]))}`);
   return attacks;
+}
+
+/** An OpenSSH public key line: the type, then base64 of length-prefixed strings. */
+function sshLine(type: string, ...parts: Buffer[]): string {
+  const blob = [Buffer.from(type), ...parts].map((part) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(part.length);
+    return Buffer.concat([length, part]);
+  });
+  return `${type} ${Buffer.concat(blob).toString('base64')} attacker@example`;
 }

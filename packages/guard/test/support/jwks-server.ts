@@ -1,11 +1,15 @@
 import { exportJwk, type Key } from '@tessera/jwt';
 import { listen, type TestServer } from './http-server.js';
 
-/** A loopback JWKS endpoint that counts its hits; `keys` can change (rotation) and `up` can fail it. */
+/**
+ * A loopback JWKS endpoint that counts its hits; `keys` can change (rotation), `up` can fail it,
+ * and `extra` adds raw JWK objects as they are (hostile or broken keys).
+ */
 export class JwksServer {
   hits = 0;
   up = true;
   keys: Key[];
+  extra: object[] = [];
   private http: TestServer | undefined;
 
   constructor(keys: Key[]) {
@@ -26,7 +30,7 @@ export class JwksServer {
       }
       res.setHeader('content-type', 'application/jwk-set+json');
       res.setHeader('cache-control', 'public, max-age=300');
-      res.end(JSON.stringify({ keys: this.keys.map((key) => exportJwk(key)) }));
+      res.end(JSON.stringify({ keys: [...this.keys.map((key) => exportJwk(key)), ...this.extra] }));
     });
     return this;
   }
