@@ -15,28 +15,19 @@
 // BENCH_ALGS (HS256,EdDSA) BENCH_FILTER (regex, comma = alternatives) BENCH_CPU (1)
 // BENCH_CLIENT_CPU (0) BENCH_NO_PIN=1 BENCH_CPU_PROF=<dir> (a --cpu-prof profile of
 // every server process).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { envFilters, envInt } from '../lib/env.mjs';
-import { jsonEqual, request } from '../lib/http-client.mjs';
-import { rawSign } from '../lib/jws-raw.mjs';
-import { tamperSignature } from '../lib/keys.mjs';
 import { runAutocannon } from '../lib/load.mjs';
 import { describeEnvironment, gitInfo, machineInfo, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
 import { startLoadRun } from '../lib/run-context.mjs';
-import { profilingArgs, startServer } from '../lib/servers.mjs';
 import { ALGS, caseName, SERVERS } from './cases.mjs';
+import { makeKeys, probe, startCaseServer } from './fixtures.mjs';
 import { reportMarkdown, summarizeCase } from './report.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SERVER_SCRIPT = join(HERE, 'server.mjs');
-const ISSUER = 'https://auth.example.com';
-const AUDIENCE = 'api';
 const LIBRARIES = [
   'autocannon',
   'fastify',
@@ -66,79 +57,9 @@ function settings(env = process.env) {
   };
 }
 
-/** The access-token-shaped claims (the guard requires sub; roles/permissions are string arrays). */
-function makeClaims() {
-  const iat = Math.floor(Date.now() / 1000);
-  return {
-    sub: 'user-123',
-    role: 'admin',
-    roles: ['admin'],
-    permissions: [],
-    iat,
-    exp: iat + 3600,
-    iss: ISSUER,
-    aud: AUDIENCE,
-  };
-}
-
-function makeKeys() {
-  const ed = generateKeyPairSync('ed25519', {
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  return { secret: randomBytes(32), publicPem: ed.publicKey, privatePem: ed.privateKey };
-}
-
-/** Fresh claims and tokens for one case (so a long run never meets exp), and the file the server reads. */
-function prepareCase(dir, alg, keys, name) {
-  const claims = makeClaims();
-  const signingKey = alg === 'HS256' ? keys.secret : keys.privatePem;
-  const valid = rawSign(alg, signingKey, claims, { alg, typ: 'at+jwt' });
-  const keyFile = join(dir, `${name.replace(/\W/g, '_')}.json`);
-  writeFileSync(
-    keyFile,
-    JSON.stringify({
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      claims,
-      secret: keys.secret.toString('base64url'),
-      publicPem: keys.publicPem,
-      privatePem: keys.privatePem,
-    }),
-    { mode: 0o600 },
-  );
-  return { claims, keyFile, tokens: { valid, tampered: tamperSignature(valid) } };
-}
-
-/** A good token must give the claims (200); a tampered one 401 (200 without auth); no token 401 (200). */
-async function probe(port, server, claims, tokens) {
-  const get = (authorization) =>
-    request(port, { path: '/profile', headers: authorization ? { authorization } : {} });
-  const good = await get(`Bearer ${tokens.valid}`);
-  if (good.status !== 200 || !jsonEqual(good.json, claims)) {
-    throw new Error(`probe: good token got ${good.status} ${good.text.slice(0, 300)}`);
-  }
-  const expected = server.auth ? 401 : 200;
-  const bad = await get(`Bearer ${tokens.tampered}`);
-  if (bad.status !== expected)
-    throw new Error(`probe: tampered token got ${bad.status}, expected ${expected}`);
-  const none = await get(undefined);
-  if (none.status !== expected) throw new Error(`probe: no token got ${none.status}, expected ${expected}`);
-}
-
 async function runCase(plans, cfg, dir, keys, alg, server) {
   const name = caseName(alg, server);
-  const { claims, keyFile, tokens } = prepareCase(dir, alg, keys, name);
-  const spec = { kind: server.kind, alg, keyFile, cache: server.cache };
-  const proc = await startServer(plans.server, {
-    script: SERVER_SCRIPT,
-    args: [JSON.stringify(spec)],
-    nodeArgs: profilingArgs(`http-${name}`),
-    env: { ...process.env, NODE_ENV: 'production' },
-    ready: /^READY (\d+)/,
-    name,
-  });
-  const port = Number(proc.match[1]);
+  const { proc, port, claims, tokens } = await startCaseServer(plans.server, dir, keys, alg, server, name);
   const load = {
     url: `http://127.0.0.1:${port}/profile`,
     connections: cfg.connections,
