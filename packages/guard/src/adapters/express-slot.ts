@@ -5,7 +5,8 @@ import type { AuthContext } from '../auth-context.js';
 // Why req.auth is not a plain own property: Express gives every request its app's prototype
 // (`Object.setPrototypeOf(req, app.request)`), and V8 then gives each property added to that
 // request a new hidden class of its own, copying the descriptors of every other property: a
-// plain `req.auth = auth` cost 15-25 µs per request in bench:http, more than the token check.
+// plain `req.auth = auth` cost 1-4 µs per request more than this (Express + guard, both servers
+// on one core at once: see benchmarks/README.md), about as much as the cached token check.
 // So `auth` is an accessor on Express's request prototype (shared by all apps of that Express
 // copy, so it survives mounted sub-apps), and the value lives under a symbol in `res.locals`:
 // Express makes that object per request with `Object.create(null)`, a dictionary to which a
