@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { envFilters, envInt } from '../lib/env.mjs';
 import { fmtOps, fmtRatio, fmtUs, markdownTable } from '../lib/format.mjs';
 import { runAutocannon } from '../lib/load.mjs';
-import { describeEnvironment, gitInfo, machineInfo } from '../lib/machine.mjs';
-import { BENCH_DIR, writeResults } from '../lib/results.mjs';
+import { describeEnvironment } from '../lib/machine.mjs';
+import { writeResults } from '../lib/results.mjs';
 import { startLoadRun } from '../lib/run-context.mjs';
 import { median } from '../lib/stats.mjs';
 import { ALGS, SERVERS, TARGETS } from './cases.mjs';
@@ -134,7 +134,7 @@ function report(results, meta) {
 
 async function main() {
   const cfg = settings();
-  const { plans, started, machine, runtime, warnings } = startLoadRun(['jwt', 'guard']);
+  const { plans, started, machine, runtime, meta: resultsMeta } = startLoadRun(['jwt', 'guard']);
   const pairs = cfg.algs.flatMap((alg) =>
     TARGETS.map((t) => ({
       alg,
@@ -166,17 +166,8 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const meta = {
-    started: started.toISOString(),
-    finished: new Date().toISOString(),
-    machine,
-    loadavgEnd: machineInfo().loadavg,
-    runtime,
-    git: gitInfo(BENCH_DIR, ['packages/guard', 'packages/jwt']),
-    pinning: plans,
-    settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
-    warnings,
-  };
+  const meta = resultsMeta({ settings: { ...cfg, filters: cfg.filters?.map(String) ?? null } });
+
   const md = report(results, meta);
   console.log(`\n${md}`);
   const files = writeResults('http-paired', { meta, results }, md, started);

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envFilters, envInt } from '../lib/env.mjs';
 import { runAutocannon } from '../lib/load.mjs';
-import { describeEnvironment, gitInfo, machineInfo, packageVersion } from '../lib/machine.mjs';
+import { describeEnvironment, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
 import { startLoadRun } from '../lib/run-context.mjs';
@@ -98,7 +98,7 @@ async function runCase(plans, cfg, dir, keys, alg, server) {
 
 async function main() {
   const cfg = settings();
-  const { plans, started, machine, runtime, warnings, builds } = startLoadRun(['jwt', 'guard']);
+  const { plans, started, machine, runtime, meta: resultsMeta } = startLoadRun(['jwt', 'guard']);
   const versions = Object.fromEntries(LIBRARIES.map((l) => [l, packageVersion(l, BENCH_DIR)]));
   versions['@tessera/guard'] = packageVersion('@tessera/guard', BENCH_DIR);
   versions['@tessera/jwt'] = packageVersion('@tessera/jwt', BENCH_DIR);
@@ -155,20 +155,8 @@ async function main() {
   }
 
   const summaries = [...results.values()].map(summarizeCase);
-  const finished = new Date();
-  const meta = {
-    started: started.toISOString(),
-    finished: finished.toISOString(),
-    machine,
-    loadavgEnd: machineInfo().loadavg,
-    runtime,
-    versions,
-    git: gitInfo(BENCH_DIR, ['packages/guard', 'packages/jwt']),
-    builds,
-    pinning: plans,
-    settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
-    warnings,
-  };
+  const meta = resultsMeta({ versions, settings: { ...cfg, filters: cfg.filters?.map(String) ?? null } });
+
   const md = reportMarkdown(summaries, meta);
   console.log(`\n${md}`);
   const files = writeResults('http', { meta, cases: summaries }, md, started);

@@ -3,16 +3,18 @@
 import { join } from 'node:path';
 import { buildInfo, buildWarnings } from './builds.mjs';
 import { pinningPlans } from './load.mjs';
-import { machineInfo, runtimeInfo } from './machine.mjs';
+import { gitInfo, machineInfo, runtimeInfo } from './machine.mjs';
 import { machineWarnings } from './quiet.mjs';
 import { BENCH_DIR } from './results.mjs';
 
 /**
  * Pinning plans, start time, machine and runtime, and the build info of the
  * workspace packages named; every warning is printed and kept in `warnings`.
+ * `meta(extra)`, called at the end, gives the head of the results file.
  *
  * @example
- * const { plans, started, machine, runtime, warnings, builds } = startLoadRun(['jwt', 'guard']);
+ * const { plans, started, machine, runtime, warnings, builds, meta } = startLoadRun(['jwt', 'guard']);
+ * writeResults('http', { meta: meta({ settings }), cases }, md, started);
  */
 export function startLoadRun(packages) {
   const plans = pinningPlans();
@@ -26,5 +28,20 @@ export function startLoadRun(packages) {
     console.warn(`[bench] warning: ${w}`);
     warnings.push(w);
   }
-  return { plans, started, machine, runtime, warnings, builds };
+  const meta = (extra = {}) => ({
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    machine,
+    loadavgEnd: machineInfo().loadavg,
+    runtime,
+    git: gitInfo(
+      BENCH_DIR,
+      packages.map((p) => `packages/${p}`),
+    ),
+    builds,
+    pinning: plans,
+    warnings,
+    ...extra,
+  });
+  return { plans, started, machine, runtime, warnings, builds, meta };
 }

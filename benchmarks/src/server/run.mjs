@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { envFilters, envInt } from '../lib/env.mjs';
 import { request } from '../lib/http-client.mjs';
 import { runAutocannon } from '../lib/load.mjs';
-import { describeEnvironment, gitInfo, machineInfo, packageVersion } from '../lib/machine.mjs';
+import { describeEnvironment, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
 import { runNode } from '../lib/process.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
@@ -548,7 +548,7 @@ async function benchBetterAuth(plans, cfg) {
 async function main() {
   const cfg = settings();
   if (!existsSync(TESSERA_MAIN)) throw new Error(`${TESSERA_MAIN} is missing: run npm run build first`);
-  const { plans, started, machine, runtime, warnings, builds } = startLoadRun(['jwt', 'server']);
+  const { plans, started, machine, runtime, builds, meta: resultsMeta } = startLoadRun(['jwt', 'server']);
   const serverRequire = createRequire(createRequire(import.meta.url).resolve('@tessera/server'));
   const versions = {
     autocannon: packageVersion('autocannon', BENCH_DIR),
@@ -576,21 +576,13 @@ async function main() {
   }
   if (cfg.servers.includes('better-auth')) out.betterAuth = await benchBetterAuth(plans, cfg);
 
-  const meta = {
-    started: started.toISOString(),
-    finished: new Date().toISOString(),
-    machine,
-    loadavgEnd: machineInfo().loadavg,
-    runtime,
+  const meta = resultsMeta({
     versions,
     argon2Params,
     tesseraBuild: build,
-    git: gitInfo(BENCH_DIR, ['packages/server', 'packages/jwt']),
-    builds,
-    pinning: plans,
     settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
-    warnings,
-  };
+  });
+
   const md = reportMarkdown(out, meta);
   log(`\n${md}`);
   const files = writeResults('server', { meta, ...out }, md, started);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { generateKeyPair, signJwt } from '@tessera/jwt';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -189,6 +189,8 @@ describe('remote JWKS: hostile or broken keys in the JWKS (A9, A10, A21, A24), o
     rawToken(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid }), claims, 'ES256', ecPair.privateKey);
   const edToken = (kid: string) =>
     rawToken(JSON.stringify({ alg: 'EdDSA', typ: 'at+jwt', kid }), claims, 'EdDSA', encEd.privateKey);
+  const rs256 = (kid: string, key: KeyObject) =>
+    rawToken(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid }), claims, 'RS256', key);
   const hs256 = (kid: string, key: Buffer) =>
     rawToken(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid }), claims, 'HS256', key);
 
@@ -240,23 +242,13 @@ describe('remote JWKS: hostile or broken keys in the JWKS (A9, A10, A21, A24), o
     {
       id: 'A21 RSA-1024',
       jwk: { ...weakRsa.jwk, kid: 'h', alg: 'RS256' },
-      token: rawToken(
-        JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'h' }),
-        claims,
-        'RS256',
-        weakRsa.privateKey,
-      ),
+      token: rs256('h', weakRsa.privateKey),
       usable: false,
     },
     {
       id: 'A21 RSA with e = 3',
       jwk: { ...e3Rsa.jwk, kid: 'h', alg: 'RS256' },
-      token: rawToken(
-        JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'h' }),
-        claims,
-        'RS256',
-        e3Rsa.privateKey,
-      ),
+      token: rs256('h', e3Rsa.privateKey),
       usable: false,
     },
     {
