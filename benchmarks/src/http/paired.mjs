@@ -65,7 +65,7 @@ async function round(plans, cfg, dir, keys, alg, pair, flip) {
     const of = (server) => {
       const run = runs[started.findIndex((s) => s.server === server)];
       if (run.non2xx + run.errors + run.timeouts > 0) throw new Error(`${server.id}: non-2xx or errors`);
-      return { reqPerSec: run.reqPerSec, cpuUsPerReq: run.cpuUsPerReq, clientCpuUse: run.clientCpuUse };
+      return { reqPerSec: run.reqPerSec, cpuUsPerReq: run.cpuUsPerReq };
     };
     return { base: of(pair.base), candidate: of(pair.candidate) };
   } finally {
@@ -166,7 +166,7 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const meta = resultsMeta({ settings: { ...cfg, filters: cfg.filters?.map(String) ?? null } });
+  const meta = resultsMeta(cfg);
 
   const md = report(results, meta);
   console.log(`\n${md}`);

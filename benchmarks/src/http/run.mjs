@@ -155,7 +155,7 @@ async function main() {
   }
 
   const summaries = [...results.values()].map(summarizeCase);
-  const meta = resultsMeta({ versions, settings: { ...cfg, filters: cfg.filters?.map(String) ?? null } });
+  const meta = resultsMeta(cfg, { versions });
 
   const md = reportMarkdown(summaries, meta);
   console.log(`\n${md}`);

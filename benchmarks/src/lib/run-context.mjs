@@ -10,11 +10,12 @@ import { BENCH_DIR } from './results.mjs';
 /**
  * Pinning plans, start time, machine and runtime, and the build info of the
  * workspace packages named; every warning is printed and kept in `warnings`.
- * `meta(extra)`, called at the end, gives the head of the results file.
+ * `meta(cfg, extra)`, called at the end, gives the head of the results file (`cfg`: the run's
+ * settings, its filter regexes written as strings).
  *
  * @example
  * const { plans, started, machine, runtime, warnings, builds, meta } = startLoadRun(['jwt', 'guard']);
- * writeResults('http', { meta: meta({ settings }), cases }, md, started);
+ * writeResults('http', { meta: meta(cfg, { versions }), cases }, md, started);
  */
 export function startLoadRun(packages) {
   const plans = pinningPlans();
@@ -28,7 +29,7 @@ export function startLoadRun(packages) {
     console.warn(`[bench] warning: ${w}`);
     warnings.push(w);
   }
-  const meta = (extra = {}) => ({
+  const meta = (cfg, extra = {}) => ({
     started: started.toISOString(),
     finished: new Date().toISOString(),
     machine,
@@ -41,6 +42,7 @@ export function startLoadRun(packages) {
     builds,
     pinning: plans,
     warnings,
+    settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
     ...extra,
   });
   return { plans, started, machine, runtime, warnings, builds, meta };

@@ -576,12 +576,7 @@ async function main() {
   }
   if (cfg.servers.includes('better-auth')) out.betterAuth = await benchBetterAuth(plans, cfg);
 
-  const meta = resultsMeta({
-    versions,
-    argon2Params,
-    tesseraBuild: build,
-    settings: { ...cfg, filters: cfg.filters?.map(String) ?? null },
-  });
+  const meta = resultsMeta(cfg, { versions, argon2Params, tesseraBuild: build });
 
   const md = reportMarkdown(out, meta);
   log(`\n${md}`);
