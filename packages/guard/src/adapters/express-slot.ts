@@ -40,17 +40,17 @@ const accessor: PropertyDescriptor = {
 const viaAccessor = new WeakMap<object, boolean>();
 
 /** The topmost Express prototype in the chain (express's own `request`, below every `app.request`). */
-function expressRequestPrototype(proto: object | null): object | undefined {
-  for (let p = proto; p !== null; p = Object.getPrototypeOf(p)) {
+function expressRequestPrototype(proto: object): object | undefined {
+  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p)) {
     const up: unknown = Object.getPrototypeOf(p);
     if (up === IncomingMessage.prototype) return Object.hasOwn(p, 'accepts') ? p : undefined;
   }
   return undefined;
 }
 
-function installAccessor(proto: object | null): boolean {
+function installAccessor(proto: object): boolean {
   const base = expressRequestPrototype(proto);
-  if (base === undefined || proto === null) return false;
+  if (base === undefined) return false;
   if (!('auth' in proto)) Object.defineProperty(base, 'auth', accessor);
   return Object.getOwnPropertyDescriptor(base, 'auth')?.get === accessor.get && !hasOwnAuthBelow(proto, base);
 }
@@ -67,9 +67,9 @@ function hasOwnAuthBelow(proto: object, base: object): boolean {
 export function setAuth(req: Request, auth: AuthContext): void {
   const proto: object | null = Object.getPrototypeOf(req);
   let ours = proto === null ? false : viaAccessor.get(proto);
-  if (ours === undefined) {
+  if (ours === undefined && proto !== null) {
     ours = installAccessor(proto);
-    viaAccessor.set(proto as object, ours);
+    viaAccessor.set(proto, ours);
   }
   const locals = ours ? localsOf(req) : undefined;
   if (locals !== undefined && !Object.hasOwn(req, 'auth')) locals[AUTH] = auth;
