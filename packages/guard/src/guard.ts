@@ -3,7 +3,7 @@ import { type JwtClaims, JwtError } from '@tessera/jwt';
 import { type AuthContext, toAuthContext } from './auth-context.js';
 import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
 import { buildChallenges, GuardError, type GuardReason } from './errors.js';
-import { extractToken } from './extract.js';
+import { extractToken, isToken68 } from './extract.js';
 import { checkGuardOptions, type GuardOptions, realmOf } from './options.js';
 import { RevocationFeed, type RevocationStatus } from './revocation/feed.js';
 import { feedSettings } from './setup/feed-settings.js';
@@ -134,7 +134,8 @@ export function createGuard(opts: GuardOptions): Guard {
     return fail(err instanceof JwtError ? err.code : 'ERR_GUARD_UNEXPECTED');
   };
 
-  const verifyToken = (token: string): AuthContext | Promise<AuthContext> => {
+  /** `extracted`: the token came from a request, so characters outside b64token make it malformed (400). */
+  const verify = (token: string, extracted: boolean): AuthContext | Promise<AuthContext> => {
     let claims: JwtClaims;
     try {
       claims =
@@ -142,6 +143,8 @@ export function createGuard(opts: GuardOptions): Guard {
           ? built.verifier.verify(token).payload
           : built.verifier.verifySync(token).payload;
     } catch (err) {
+      // Before any key fetch: a token of other characters never triggers one.
+      if (extracted && !isToken68(token)) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
       // The only slow path: the token's key is not loaded yet (first request, or a rotation).
       if (built.remote !== undefined && err instanceof JwtError && err.code === 'ERR_JWKS_NO_MATCHING_KEY') {
         return built.verifier.verify(token).then((result) => finish(result.payload), rethrow);
@@ -154,7 +157,7 @@ export function createGuard(opts: GuardOptions): Guard {
   const check = (authorization: string | undefined, cookie?: string, url?: string) => {
     const token = extractToken(authorization, cookie, url, extractOptions, fail);
     if (token === undefined) return fail('ERR_GUARD_NO_TOKEN');
-    return verifyToken(token);
+    return verify(token, true);
   };
 
   const checkRequest = (req: { headers: IncomingHttpHeaders; url?: string | undefined }) =>
@@ -172,7 +175,7 @@ export function createGuard(opts: GuardOptions): Guard {
     queryParameter: opts.query,
     check,
     checkRequest,
-    verifyToken,
+    verifyToken: (token) => verify(token, false),
     authenticate(authorization) {
       try {
         return Promise.resolve(check(authorization));

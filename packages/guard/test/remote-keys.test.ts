@@ -80,6 +80,23 @@ describe('remote JWKS: the sync path', () => {
   });
 });
 
+test('a token of characters outside b64token is refused with 400 before any key fetch', () => {
+  const guard = remoteGuard();
+  const hits = jwks.hits;
+  const good = accessToken();
+  for (const bad of [`${good}$`, `${good.slice(0, -2)}=x`, `"${good}"`, `${good}é`]) {
+    assert.throws(() => guard.check(`Bearer ${bad}`), {
+      reason: 'ERR_GUARD_MALFORMED_CREDENTIALS',
+      status: 400,
+    });
+  }
+  assert.equal(jwks.hits, hits, 'no fetch');
+  // A bare token given to verifyToken is not credentials: the same string is an invalid token.
+  const bare = guard.verifyToken(`${good}$`);
+  assert.ok(bare instanceof Promise, 'it needs the keys');
+  return assert.rejects(bare, { reason: 'ERR_JWS_INVALID_SIGNATURE', status: 401 });
+});
+
 describe('remote JWKS: rotation and outages', () => {
   test('a token signed with a newly published key is accepted after one refetch', async () => {
     const server = await new JwksServer([ed.publicKey]).start();

@@ -166,3 +166,32 @@ test('VerifiedTokenCache: validity window, key-set version, size bound', () => {
   assert.equal(cache.get('z', 100, 1)?.payload.sub, 'z');
   assert.equal(cache.get('missing', 100, 1), undefined);
 });
+
+test('a token sharing the last characters of a cached one is a miss, verified in full', (t) => {
+  clock(t);
+  const verifier = createVerifier({ keys: secret, algorithms: ['HS256'], cache: true });
+  const jwt = token({ sub: 'u1' });
+  const first = verifier.verify(jwt);
+  // Same signature (so the same index), another payload: never the cached claims.
+  const [h, , s] = jwt.split('.') as [string, string, string];
+  const forged = `${h}.${token({ sub: 'admin' }).split('.')[1]}.${s}`;
+  for (let i = 0; i < 3; i++) assert.throws(() => verifier.verify(forged), code('ERR_JWS_INVALID_SIGNATURE'));
+  assert.equal(verifier.verify(jwt), first, 'the cached entry is untouched');
+});
+
+test('VerifiedTokenCache: entries are indexed by the last 32 characters, confirmed by the whole token', () => {
+  const cache = new VerifiedTokenCache(4);
+  const suffix = 'x'.repeat(32);
+  const result = (sub: string): VerifiedJwt => ({ header: { alg: 'HS256' }, payload: { sub } });
+  const a = cache.set(`a.${suffix}`, result('a'), 0, 5000, 1);
+  assert.equal(cache.get(`b.${suffix}`, 100, 1), undefined, 'same index, other token');
+  assert.equal(cache.get(`a.${suffix}`, 100, 1), a);
+  cache.set(`b.${suffix}`, result('b'), 0, 5000, 1);
+  assert.equal(cache.size, 1, 'the newer token takes the index over');
+  assert.equal(cache.get(`a.${suffix}`, 100, 1), undefined);
+  assert.equal(cache.get(`b.${suffix}`, 100, 1)?.payload.sub, 'b');
+  // Tokens shorter than the index are indexed whole.
+  const short = cache.set('s', result('s'), 0, 5000, 1);
+  assert.equal(cache.get('s', 100, 1), short);
+  assert.equal(cache.size, 2);
+});
