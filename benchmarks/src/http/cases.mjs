@@ -103,6 +103,16 @@ export const TARGETS = [
   },
 ];
 
+/**
+ * Pairs measured by bench:http:paired for context, with no target: what any Express
+ * middleware that sets `req.auth` costs even when it checks nothing, and the guard
+ * against that floor.
+ */
+export const REFERENCES = [
+  { id: 'express-layer', base: 'express' },
+  { id: 'express-guard', base: 'express-layer' },
+];
+
 export function caseName(alg, server) {
   return `${alg}/${server.id}`;
 }

@@ -42,6 +42,27 @@ describe('express: req.auth', () => {
     (req, res) => res.json({ subject: req.auth?.subject }),
   );
   app.get('/plain', (req, res) => res.json({ auth: req.auth ?? null }));
+  app.get('/slow', requireAuth(guard), async (req, res) => {
+    // Other requests pass requireAuth meanwhile: this one still reads its own.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    res.json({ subject: req.auth?.subject });
+  });
+  const headers = (edit: (req: Request) => void) =>
+    app.get(
+      `/headers-${edit.name}`,
+      (req, _res, next) => {
+        edit(req);
+        next();
+      },
+      requireAuth(guard),
+      (req, res) => res.json({ subject: req.auth?.subject }),
+    );
+  headers(function replaced(req) {
+    req.headers = { ...req.headers, authorization: `Bearer ${accessToken({ sub: 'replaced' })}` };
+  });
+  headers(function removed(req) {
+    delete req.headers.authorization;
+  });
   app.get('/admin', requireAuth(guard), requireRole('admin'), (_req, res) => res.json({ ok: true }));
 
   let server: TestServer;
@@ -74,6 +95,28 @@ describe('express: req.auth', () => {
     await request(server.url).get('/profile').set('authorization', user());
     const res = await request(server.url).get('/plain');
     assert.deepEqual(res.body, { auth: null });
+  });
+
+  test('each of many concurrent requests reads its own, across awaits', async () => {
+    const subjects = Array.from({ length: 8 }, (_, i) => `user-${i}`);
+    const answers = await Promise.all(
+      subjects.map((sub) =>
+        request(server.url)
+          .get('/slow')
+          .set('authorization', `Bearer ${accessToken({ sub })}`),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((res) => res.body.subject),
+      subjects,
+    );
+  });
+
+  test('reads the headers as earlier middleware left them', async () => {
+    const replaced = await request(server.url).get('/headers-replaced').set('authorization', user());
+    assert.equal(replaced.body.subject, 'replaced');
+    const removed = await request(server.url).get('/headers-removed').set('authorization', user());
+    assert.equal(removed.status, 401);
   });
 
   test('requireRole reads it', async () => {

@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { AuthContext } from '../auth-context.js';
 
 // Why req.auth is not a plain own property: Express gives every request its app's prototype
@@ -18,23 +18,39 @@ const AUTH = Symbol('@tessera/guard/express auth');
 
 type Locals = Record<PropertyKey, unknown>;
 
-function localsOf(req: Request): Locals | undefined {
-  const locals: unknown = req.res?.locals;
-  return typeof locals === 'object' && locals !== null ? (locals as Locals) : undefined;
+function asLocals(value: unknown): Locals | undefined {
+  return typeof value === 'object' && value !== null ? (value as Locals) : undefined;
 }
+
+function localsOf(req: Request): Locals | undefined {
+  return asLocals(req.res?.locals);
+}
+
+// Reading a property of such a request is slow too: its hidden class is its own, so every
+// inline cache misses (1-3 µs per request in all on these VMs). Hence the last request whose
+// `auth` was set, and that value: a handler reads `req.auth` right after requireAuth set it,
+// almost always, and is spared `req.res.locals`. It holds one request until the next one.
+let lastRequest: object | undefined;
+let lastAuth: unknown;
 
 const accessor: PropertyDescriptor = {
   configurable: true,
   enumerable: false,
   get(this: Request): unknown {
-    return localsOf(this)?.[AUTH];
+    return this === lastRequest ? lastAuth : localsOf(this)?.[AUTH];
   },
   set(this: Request, value: unknown): void {
     const locals = localsOf(this);
-    if (locals !== undefined) locals[AUTH] = value;
+    if (locals !== undefined) store(this, locals, value);
     else Object.defineProperty(this, 'auth', { value, writable: true, enumerable: true, configurable: true });
   },
 };
+
+function store(req: Request, locals: Locals, value: unknown): void {
+  locals[AUTH] = value;
+  lastRequest = req;
+  lastAuth = value;
+}
 
 /** Per request prototype: whether `req.auth` is our accessor there. */
 const viaAccessor = new WeakMap<object, boolean>();
@@ -63,15 +79,15 @@ function hasOwnAuthBelow(proto: object, base: object): boolean {
   return false;
 }
 
-/** Sets `req.auth` without adding an own property to an Express request. */
-export function setAuth(req: Request, auth: AuthContext): void {
+/** Sets `req.auth` without adding an own property to an Express request (`res` is `req`'s response). */
+export function setAuth(req: Request, res: Response, auth: AuthContext): void {
   const proto: object | null = Object.getPrototypeOf(req);
   let ours = proto === null ? false : viaAccessor.get(proto);
   if (ours === undefined && proto !== null) {
     ours = installAccessor(proto);
     viaAccessor.set(proto, ours);
   }
-  const locals = ours ? localsOf(req) : undefined;
-  if (locals !== undefined && !Object.hasOwn(req, 'auth')) locals[AUTH] = auth;
+  const locals = ours ? asLocals(res.locals) : undefined;
+  if (locals !== undefined && !Object.hasOwn(req, 'auth')) store(req, locals, auth);
   else req.auth = auth;
 }

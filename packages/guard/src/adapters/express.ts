@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
@@ -54,7 +55,7 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
       ? undefined
       : compileRequirement(requirement, 'requireAuth options');
   const accept = (req: WithPassError, res: Response, next: NextFunction, auth: AuthContext): void => {
-    setAuth(req, auth);
+    setAuth(req, res, auth);
     if (passError) req[PASS_ERROR] = true;
     if (!owners.has(auth)) owners.set(auth, guard);
     if (compiled === undefined) next();
@@ -63,7 +64,12 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
   return function tesseraRequireAuth(req: WithPassError, res: Response, next: NextFunction): void {
     let result: AuthContext | Promise<AuthContext>;
     try {
-      result = guard.checkRequest(req);
+      const headers = headersOf(req);
+      result = guard.check(
+        headers.authorization,
+        guard.cookieName === undefined ? undefined : headers.cookie,
+        guard.queryParameter === undefined ? undefined : req.url,
+      );
     } catch (err) {
       refuse(res, next, passError, err);
       return;
@@ -77,6 +83,17 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
     }
     accept(req, res, next, result);
   };
+}
+
+// Express gives each request a hidden class of its own (see express-slot.ts), so reading
+// `req.headers` is a slow lookup through four prototypes to node's accessor, on every request:
+// call that accessor directly. (Assigning `req.headers` goes through node's setter, so it is seen.)
+const incomingHeaders = Object.getOwnPropertyDescriptor(IncomingMessage.prototype, 'headers')?.get;
+
+function headersOf(req: Request): IncomingHttpHeaders {
+  return incomingHeaders !== undefined && req instanceof IncomingMessage
+    ? (incomingHeaders.call(req) as IncomingHttpHeaders)
+    : req.headers;
 }
 
 /**
