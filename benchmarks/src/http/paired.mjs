@@ -14,8 +14,8 @@
 //
 // Environment: BENCH_ROUNDS (7; each round starts both servers afresh, the order
 // alternating), BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (25 per
-// server), BENCH_ALGS (HS256,EdDSA), BENCH_FILTER (regex on "ALG/target", or "ALG/target vs base" for references), BENCH_CPU (1),
-// BENCH_CLIENT_CPU (0), BENCH_NO_PIN=1.
+// server), BENCH_ALGS (HS256,EdDSA), BENCH_FILTER (regex on "ALG/target", or on
+// "ALG/target vs base" for references), BENCH_CPU (1), BENCH_CLIENT_CPU (0), BENCH_NO_PIN=1.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,22 +137,17 @@ function report(results, meta) {
 async function main() {
   const cfg = settings();
   const { plans, started, machine, runtime, meta: resultsMeta } = startLoadRun(['jwt', 'guard']);
-  const pairs = cfg.algs.flatMap((alg) => [
-    ...TARGETS.map((t) => ({
+  // A reference has no `min`, and its name also says its base.
+  const named = [...TARGETS.map((t) => [t, t.id]), ...REFERENCES.map((t) => [t, `${t.id} vs ${t.base}`])];
+  const pairs = cfg.algs.flatMap((alg) =>
+    named.map(([t, name]) => ({
       alg,
-      name: `${alg}/${t.id}`,
+      name: `${alg}/${name}`,
       base: byId(t.base),
       candidate: byId(t.id),
       min: t.min,
     })),
-    ...REFERENCES.map((t) => ({
-      alg,
-      name: `${alg}/${t.id} vs ${t.base}`,
-      base: byId(t.base),
-      candidate: byId(t.id),
-      min: undefined,
-    })),
-  ]);
+  );
   const selected = pairs.filter((p) => !cfg.filters || cfg.filters.some((re) => re.test(p.name)));
   console.log(describeEnvironment(machine, runtime));
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-paired-'));

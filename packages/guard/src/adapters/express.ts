@@ -1,4 +1,3 @@
-import { type IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
@@ -64,12 +63,7 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
   return function tesseraRequireAuth(req: WithPassError, res: Response, next: NextFunction): void {
     let result: AuthContext | Promise<AuthContext>;
     try {
-      const headers = headersOf(req);
-      result = guard.check(
-        headers.authorization,
-        guard.cookieName === undefined ? undefined : headers.cookie,
-        guard.queryParameter === undefined ? undefined : req.url,
-      );
+      result = guard.checkRequest(req);
     } catch (err) {
       refuse(res, next, passError, err);
       return;
@@ -83,17 +77,6 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
     }
     accept(req, res, next, result);
   };
-}
-
-// Express gives each request a hidden class of its own (see express-slot.ts), so reading
-// `req.headers` is a slow lookup through four prototypes to node's accessor, on every request:
-// call that accessor directly. (Assigning `req.headers` goes through node's setter, so it is seen.)
-const incomingHeaders = Object.getOwnPropertyDescriptor(IncomingMessage.prototype, 'headers')?.get;
-
-function headersOf(req: Request): IncomingHttpHeaders {
-  return incomingHeaders !== undefined && req instanceof IncomingMessage
-    ? (incomingHeaders.call(req) as IncomingHttpHeaders)
-    : req.headers;
 }
 
 /**
