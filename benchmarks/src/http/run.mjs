@@ -11,6 +11,7 @@
 // Environment: BENCH_PASSES (3) x BENCH_RUNS (1) runs per server: each pass goes
 // through every server once (fresh process, warm-up, runs), so the servers are
 // interleaved in time and drift on a shared machine hits them all alike;
+// odd passes go through the servers in reverse order;
 // BENCH_DURATION (10 s) BENCH_WARMUP (3 s) BENCH_CONNECTIONS (50) BENCH_PIPELINING (1)
 // BENCH_ALGS (HS256,EdDSA) BENCH_FILTER (regex, comma = alternatives) BENCH_CPU (1)
 // BENCH_CLIENT_CPU (0) BENCH_NO_PIN=1 BENCH_CPU_PROF=<dir> (a --cpu-prof profile of
@@ -124,7 +125,8 @@ async function main() {
     const keys = makeKeys();
     for (let pass = 0; pass < cfg.passes; pass++) {
       if (cfg.passes > 1) console.log(`pass ${pass + 1}/${cfg.passes}`);
-      for (const c of cases) {
+      // Every other pass runs the servers in reverse order: no server always runs right after the same one.
+      for (const c of pass % 2 === 0 ? cases : [...cases].reverse()) {
         const prev = results.get(c.name) ?? {
           alg: c.alg,
           server: c.server,
