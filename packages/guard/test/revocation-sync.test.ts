@@ -34,7 +34,9 @@ describe('revocation feed: sync and the list', () => {
 
   test('a revoked token gets 401 invalid_token with a fixed description', async () => {
     const server = await feedServer();
-    server.revoke('sess-1', nowSeconds() + 1, nowSeconds() + 600);
+    // The cutoff is a minute ahead: the token below takes the current second as iat, which must
+    // still be before the cutoff when the second ticks over mid-test.
+    server.revoke('sess-1', nowSeconds() + 60, nowSeconds() + 600);
     const guard = guardFor(server);
     await guard.ready();
     await assert.rejects(guard.authenticate(`Bearer ${accessToken()}`), (err: GuardError) => {
