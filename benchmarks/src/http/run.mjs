@@ -11,7 +11,7 @@
 // Environment: BENCH_PASSES (3) x BENCH_RUNS (1) runs per server: each pass goes
 // through every server once (fresh process, warm-up, runs), so the servers are
 // interleaved in time and drift on a shared machine hits them all alike;
-// odd passes go through the servers in reverse order;
+// every other pass (the 2nd, 4th, …) goes through them in reverse order;
 // BENCH_DURATION (10 s) BENCH_WARMUP (3 s) BENCH_CONNECTIONS (50) BENCH_PIPELINING (1)
 // BENCH_ALGS (HS256,EdDSA) BENCH_FILTER (regex, comma = alternatives) BENCH_CPU (1)
 // BENCH_CLIENT_CPU (0) BENCH_NO_PIN=1 BENCH_CPU_PROF=<dir> (a --cpu-prof profile of
