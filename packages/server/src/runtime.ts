@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TesseraConfig } from './config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createTesseraService, loadKek, type TesseraService } from './service/index.js';
+import { checkKek, recordKek } from './service/kek.js';
 import { createSqlStore, type Store } from './store/index.js';
 
 /** The SQLite file of the embedded default, inside the data directory. */
@@ -41,6 +42,7 @@ export async function openRuntime(config: TesseraConfig, opts: { timers?: boolea
   const store = await openStore(config);
   try {
     const kek = await loadKek({ dataDir: config.dataDir, fromEnv: config.kek });
+    await checkKek(store.meta, kek);
     const metrics = createMetrics();
     const service = createTesseraService({ config, store, kek, events: metrics.events });
     if (opts.timers === false) {
@@ -49,6 +51,7 @@ export async function openRuntime(config: TesseraConfig, opts: { timers?: boolea
     } else {
       await service.start();
     }
+    await recordKek(store.meta, kek);
     return {
       service,
       metrics,

@@ -155,7 +155,10 @@ describe('tessera users', () => {
       join(ws.dir, 'nope.json'),
     ]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^tessera: cannot read the config file .*nope\.json \(ENOENT\)\n$/);
+    assert.match(
+      r.stderr,
+      /^tessera: invalid configuration: cannot read the config file .*nope\.json \(ENOENT\)\n$/,
+    );
     const broken = join(ws.dir, 'broken.json');
     // V8 quotes the start of the text in its parse error: an unquoted key would be shown.
     await writeFile(broken, '{ "kek": c2VjcmV0LWtlay12YWx1ZQ }');

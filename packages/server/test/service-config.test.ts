@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       TESSERA_ISSUER: 'https://auth.example.com',
       TESSERA_AUDIENCE: 'api',
       TESSERA_SIGNING_ALG: 'ES256',
-      TESSERA_ACCESS_TOKEN_TTL: '300',
+      TESSERA_ACCESS_TOKEN_TTL_SECONDS: '300',
       TESSERA_ALLOWED_ORIGINS: 'https://app.example.com, https://admin.example.com',
       TESSERA_INSECURE_COOKIES: 'true',
       TESSERA_KEK: 'k'.repeat(43),
@@ -129,7 +129,7 @@ describe('loadConfig', () => {
       [{ refreshGraceMs: -1 }, /refreshGraceMs/],
       [{ keyRotationIntervalMs: MINUTE }, /keyRotationIntervalMs/],
       [{ issuer: 'not a url' }, /issuer/],
-      [{ allowedOrigins: ['https://app.example.com/path'] }, /allowed origin/],
+      [{ allowedOrigins: ['https://app.example.com/path'] }, /allowedOrigins\[0\] must be an origin/],
     ];
     for (const [overrides, message] of bad) assert.throws(() => loadConfig(overrides, {}), message);
   });
@@ -163,9 +163,13 @@ describe('openRuntime', () => {
     const runtime = await openRuntime(config, { timers: false });
     await runtime.close();
     await assert.rejects(stat(join(dir.path, KEK_FILE)), { code: 'ENOENT' });
-    // A different KEK can't open the keys it sealed.
+    // A different KEK is refused before it touches a key, with what to do about it.
     const other = loadConfig({ dataDir: dir.path }, { TESSERA_KEK: 'b'.repeat(64) });
-    await assert.rejects(openRuntime(other, { timers: false }), /cannot be decrypted/);
+    await assert.rejects(openRuntime(other, { timers: false }), {
+      code: 'ERR_CONFIG_KEK_MISMATCH',
+      message: /start every instance with the same TESSERA_KEK/,
+    });
+    await assert.rejects(stat(join(dir.path, KEK_FILE)), { code: 'ENOENT' });
   });
 
   it('with timers (as serve runs it): starts with a signing key and closes cleanly', async () => {

@@ -15,25 +15,14 @@ export interface StoreOptions {
 }
 
 /**
- * Loads the configuration for a command. A config file that can't be read or
- * parsed is reported by name only: JSON parse errors quote the file's text,
- * and that text may hold the key-encryption key.
+ * Loads the configuration for a command. Problems are a ConfigError whose one-line
+ * message names the key and its file, variable or option, never a value (a value may be a KEK).
  *
  * @example
  * const config = loadCliConfig(opts);
  */
 export function loadCliConfig(opts: StoreOptions, env: NodeJS.ProcessEnv = process.env): TesseraConfig {
-  try {
-    return loadConfig(configOverrides(opts), env);
-  } catch (err) {
-    const file = opts.config ?? env.TESSERA_CONFIG;
-    if (err instanceof SyntaxError) throw new CliError(`the config file ${file} is not valid JSON`);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new CliError(`cannot read the config file ${file} (${code})`);
-    }
-    throw err;
-  }
+  return loadConfig(configOverrides(opts), env);
 }
 
 /**

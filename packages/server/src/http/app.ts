@@ -55,7 +55,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger:
       loggerOption === false ? false : { redact: { paths: REDACT, censor: '[redacted]' }, ...loggerOption },
     childLoggerFactory: lazyChildLogger,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: false, allErrors: false } },
     // A malformed URL or an over-long path parameter: our error shape, and the path is not echoed.
@@ -115,6 +115,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   publicRoutes(app, ctx, metrics.registry);
   if (config.demoRoutes) demoRoutes(app, ctx);
   return app;
+}
+
+/**
+ * Fastify's trustProxy from ours: a hop count trusts that many proxies nearest to the server (the
+ * rightmost X-Forwarded-For entries), as Fastify does for a number; its types only list the others.
+ */
+function fastifyTrustProxy(
+  value: boolean | number | string,
+): boolean | string | ((addr: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_addr, hop) => hop < value : value;
 }
 
 function emailOf(request: FastifyRequest): string | undefined {

@@ -13,7 +13,7 @@ export const HTTP_ERROR_CODES = {
   unauthorized:
     'A Bearer access token is required and none was sent (401, with WWW-Authenticate and no error attribute).',
   insufficient_scope: 'The access token is valid but lacks the role the route needs (403).',
-  access_denied: 'The account is blocked (403).',
+  access_denied: 'The account is blocked, or registration is closed (403).',
   not_found: 'No such route, user or live session (404).',
   too_many_requests: 'A rate limit was hit (429, with Retry-After).',
   server_error: 'An unexpected failure (500); the details are only in the server log, never in the response.',

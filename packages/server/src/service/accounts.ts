@@ -40,6 +40,8 @@ export type RegisterResult =
   | { status: 'invalid-email' }
   | { status: 'invalid-password'; problem: PasswordProblem };
 
+export type SelfRegisterResult = RegisterResult | { status: 'registration-closed' };
+
 export type ChangePasswordResult =
   | { status: 'ok' }
   | { status: 'wrong-password' }
@@ -63,6 +65,7 @@ export class Accounts {
     private readonly hasher: PasswordHasher,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly policy: { registration: 'open' | 'closed' } = { registration: 'open' },
   ) {}
 
   /** Creates an account with the given roles (default `user`). */
@@ -172,6 +175,15 @@ export class Accounts {
       by: actor?.userId ?? null,
     });
     return revoked.length;
+  }
+
+  /**
+   * Registration by visitors themselves (`POST /auth/register`): refused while the
+   * configuration says `registration: "closed"`; admins and the CLI use {@link register}.
+   */
+  async selfRegister(email: string, password: string, meta?: RequestMeta): Promise<SelfRegisterResult> {
+    if (this.policy.registration === 'closed') return { status: 'registration-closed' };
+    return this.register(email, password, meta === undefined ? {} : { meta });
   }
 
   /**

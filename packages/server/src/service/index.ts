@@ -9,7 +9,13 @@ import { Sessions } from './sessions.js';
 import { SigningKeys } from './signing-keys.js';
 import { AccessTokens } from './tokens.js';
 
-export type { ChangePasswordResult, RegisterResult, RequestMeta, UpdateUserResult } from './accounts.js';
+export type {
+  ChangePasswordResult,
+  RegisterResult,
+  RequestMeta,
+  SelfRegisterResult,
+  UpdateUserResult,
+} from './accounts.js';
 export { Accounts, isEmail, publicUser } from './accounts.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { type ServiceEvents, silentEvents } from './events.js';
@@ -80,7 +86,7 @@ export function createTesseraService(opts: {
     events,
     config.accessTokenTtlSeconds + SKEW_SECONDS,
   );
-  const accounts = new Accounts(store, hasher, revocations, clock);
+  const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
   const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
     refreshIdleMs: config.refreshIdleMs,
     refreshAbsoluteMs: config.refreshAbsoluteMs,

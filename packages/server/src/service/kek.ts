@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '../config/errors.js';
+import type { MetaStore } from '../store/index.js';
 
 /** The file the generated key-encryption key lives in, inside the data directory. */
 export const KEK_FILE = 'kek.key';
@@ -47,4 +49,45 @@ function parseKek(text: string): Buffer {
     throw new Error('the key-encryption key must be 32 bytes, written as base64url, base64 or hex');
   }
   return bytes;
+}
+
+/** The meta row holding a check value of the database's KEK (an HMAC of a constant: it reveals nothing). */
+const KEK_CHECK = 'kek.check';
+
+function kekCheck(kek: Buffer): string {
+  return createHmac('sha256', kek).update('tessera key-encryption key check v1').digest('base64url');
+}
+
+/**
+ * Refuses a key-encryption key other than the one the database was set up with, before any
+ * key is generated or sealed with it: every instance on one database must share one KEK.
+ * Call {@link recordKek} once the signing keys opened with it.
+ *
+ * @example
+ * await checkKek(store.meta, kek); await service.start(); await recordKek(store.meta, kek);
+ */
+export async function checkKek(meta: MetaStore, kek: Buffer): Promise<void> {
+  const stored = await meta.get(KEK_CHECK);
+  if (stored === null) return;
+  const expected = Buffer.from(kekCheck(kek));
+  const actual = Buffer.from(stored);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw new ConfigError(
+      'ERR_CONFIG_KEK_MISMATCH',
+      'kek is not the key-encryption key this database was set up with: start every instance with the ' +
+        "same TESSERA_KEK (the first instance's value, or the contents of its <dataDir>/kek.key)",
+    );
+  }
+}
+
+/**
+ * Records the database's KEK check value the first time (after the keys opened with it), so
+ * an instance started later with another KEK is refused by {@link checkKek}.
+ *
+ * @example
+ * await recordKek(store.meta, kek);
+ */
+export async function recordKek(meta: MetaStore, kek: Buffer): Promise<void> {
+  if ((await meta.get(KEK_CHECK)) === null) await meta.compareAndSet(KEK_CHECK, null, kekCheck(kek));
+  await checkKek(meta, kek);
 }

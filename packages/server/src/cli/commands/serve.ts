@@ -41,6 +41,12 @@ export function serveCommand(program: Command): void {
       `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
     );
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
+    if (config.databaseUrl !== undefined && config.kek === undefined) {
+      process.stderr.write(
+        `tessera: warning: the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
+          'on this database needs the same one: set TESSERA_KEK on each\n',
+      );
+    }
     if (config.port === 0 && config.issuer === `http://${config.host}:0`) {
       process.stderr.write(
         'tessera: warning: with --port 0 the default issuer ends in :0; set "issuer" in the config file\n',

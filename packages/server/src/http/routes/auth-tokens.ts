@@ -52,8 +52,15 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     { schema: { body: credentials }, preHandler: limits.register },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await service.accounts.register(email, password, { meta: requestMeta(request) });
+      const result = await service.accounts.selfRegister(email, password, requestMeta(request));
       switch (result.status) {
+        case 'registration-closed':
+          return sendError(
+            reply,
+            403,
+            'access_denied',
+            'registration is closed: an administrator creates accounts',
+          );
         case 'created':
           return reply.code(201).send({ id: result.user.id, email: result.user.email });
         case 'duplicate-email':
