@@ -1,4 +1,5 @@
 import type { JwtErrorCode } from '@tessera/jwt';
+import { bearerChallenge } from '@tessera/jwt/internal';
 
 /**
  * Every error code a guard answers with, its HTTP status and what it means.
@@ -85,12 +86,11 @@ export type Challenges = Readonly<Record<GuardErrorCode, string>>;
 
 /** The header values of one realm, one per code. `realm` must already be a valid quoted-string body. */
 export function buildChallenges(realm: string): Challenges {
-  const base = `Bearer realm="${realm}"`;
   return Object.freeze({
-    missing_token: base,
-    invalid_request: `${base}, error="invalid_request"`,
-    invalid_token: `${base}, error="invalid_token"`,
-    insufficient_scope: `${base}, error="insufficient_scope"`,
+    missing_token: bearerChallenge(realm),
+    invalid_request: bearerChallenge(realm, 'invalid_request'),
+    invalid_token: bearerChallenge(realm, 'invalid_token'),
+    insufficient_scope: bearerChallenge(realm, 'insufficient_scope'),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { bearerChallenge } from '@tessera/jwt/internal';
 import type { AuthContext } from '../auth-context.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
@@ -77,7 +78,7 @@ export class TesseraStrategy {
     try {
       this.verify(auth, (err, user, info) => {
         if (err) this.error(err);
-        else if (!user) this.fail(`Bearer realm="${this.guard.realm}", error="invalid_token"`, 401);
+        else if (!user) this.fail(bearerChallenge(this.guard.realm, 'invalid_token'), 401);
         else this.success(user, info);
       });
     } catch (err) {

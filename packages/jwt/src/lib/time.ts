@@ -6,6 +6,9 @@ const DURATION = /^(\d{1,9})([smhd])$/;
 /**
  * Seconds from a number of seconds or a `Ns`, `Nm`, `Nh`, `Nd` string. Anything
  * else throws: `'1 day'`, `'10'`, `'1.5h'` and `'2w'` are mistakes, not durations.
+ *
+ * @example
+ * toSeconds('15m', 'expiresIn'); // 900
  */
 export function toSeconds(value: number | string, option: string): number {
   if (typeof value === 'number') {
