@@ -5,7 +5,7 @@ import { type Attack, attackKit, ED_HEADER, edRaw, edSigned, hex32, P256_N } fro
 import { accessClaims, attacker, ec, ed, rsa } from './keys.js';
 import { b64, rawSignature, rawToken, seg } from './raw-sign.js';
 
-/** Attacks on the signature, the algorithm and the key (ATTACKS.md A1–A8). */
+/** Attacks on the signature, the algorithm and the key (docs/security.md A1–A8). */
 export function signatureAttacks(): Attack[] {
   const { h, p, s, claimsText, attacks, reject } = attackKit();
   // A1: alg none and friends.
