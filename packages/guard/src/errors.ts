@@ -71,6 +71,15 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_JWKS_NO_MATCHING_KEY: ['invalid_token', 'no signing key matches the access token'],
   ERR_JWKS_FETCH_FAILED: ['invalid_token', 'the signing keys are unavailable'],
   ERR_JWKS_TIMEOUT: ['invalid_token', 'the signing keys are unavailable'],
+  // The guard does not check DPoP proofs yet; these only keep every JwtError code mapped.
+  ERR_DPOP_INVALID: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_HTM_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_HTU_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_IAT: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_ATH_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_JKT_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_NONCE: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_REPLAY: ['invalid_token', 'the DPoP proof is invalid'],
 };
 
 /** The JSON body of each reason, serialized once. */

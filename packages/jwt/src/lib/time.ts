@@ -23,6 +23,18 @@ export function toSeconds(value: number | string, option: string): number {
   );
 }
 
+/**
+ * Throws ERR_INVALID_OPTIONS unless `now` is undefined or a valid Date.
+ *
+ * @example
+ * checkNow(opts.now);
+ */
+export function checkNow(now: unknown): void {
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) {
+    throw new JwtError('ERR_INVALID_OPTIONS', 'now must be a valid Date');
+  }
+}
+
 /** Current time in (fractional) seconds since the epoch, from `now` or the clock. */
 export function epochSeconds(now: Date | undefined): number {
   return (now === undefined ? Date.now() : now.getTime()) / 1000;
