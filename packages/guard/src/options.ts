@@ -1,5 +1,5 @@
 import type { Alg, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
-import { type HttpUrlProblem, invalidHeaderName, parseHttpUrl } from '@tessera/jwt/internal';
+import { type HttpUrlProblem, invalidHeaderName, isHttpToken, parseHttpUrl } from '@tessera/jwt/internal';
 
 /** Where the guard follows the auth server's revocation feed. */
 export interface RevocationOptions {
@@ -94,8 +94,6 @@ const KNOWN_REVOCATIONS = new Set([
   'onError',
 ]);
 
-/** RFC 6265 cookie-name: an RFC 7230 token. */
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const QUERY_NAME = /^[A-Za-z0-9_.~-]+$/;
 /** A realm goes inside a quoted-string: printable ASCII without `"` and `\`. */
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -129,7 +127,8 @@ export function checkGuardOptions(opts: GuardOptions): void {
   if (opts.typ !== undefined && (typeof opts.typ !== 'string' || opts.typ === '')) {
     throw optionError('typ must be a non-empty string');
   }
-  if (opts.cookie !== undefined && (typeof opts.cookie !== 'string' || !COOKIE_NAME.test(opts.cookie))) {
+  // RFC 6265 cookie-name: an RFC 7230 token.
+  if (opts.cookie !== undefined && !isHttpToken(opts.cookie)) {
     throw optionError('cookie must be a cookie name');
   }
   if (opts.query !== undefined && (typeof opts.query !== 'string' || !QUERY_NAME.test(opts.query))) {

@@ -4,6 +4,7 @@ import { exportJwk, requiredMembers } from '../jwk/export.js';
 import { Key } from '../jwk/key.js';
 import { isHmacAlg } from '../lib/algs.js';
 import { encodeBase64url } from '../lib/base64url.js';
+import { isHttpToken } from '../lib/headers.js';
 import { checkNow } from '../lib/time.js';
 import { accessTokenHash, htuOf } from './htu.js';
 
@@ -43,7 +44,7 @@ export function createDpopProof(key: Key, opts: CreateDpopProofOptions): string 
   }
   if (typeof opts !== 'object' || opts === null)
     throw new JwtError('ERR_INVALID_OPTIONS', 'options are required');
-  if (typeof opts.htm !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(opts.htm)) {
+  if (!isHttpToken(opts.htm)) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'htm must be an HTTP method such as "GET"');
   }
   const htu = htuOf(opts.htu instanceof URL ? opts.htu.href : opts.htu);
