@@ -4,7 +4,7 @@
 // (on these VMs a plain compute loop swings ±40% from one half-second to the next)
 // then slows both alike, and their ratio stays: it is the ratio of their CPU costs
 // per request. `npm run bench:http` measures each server alone on the core (the
-// method of ANCHORS.md); this is the cross-check for targets tighter than that noise.
+// reference method, see benchmarks/README.md); this is the cross-check for targets tighter than that noise.
 // After the targets come reference pairs (cases.mjs REFERENCES): the floor of any Express
 // middleware that sets req.auth, and the guard against that floor.
 //

@@ -1,5 +1,5 @@
 // `GET /profile` behind a JWT check, per framework, with and without
-// @tessera/guard (method: ANCHORS.md section C; see benchmarks/README.md).
+// @tessera/guard (method: benchmarks/README.md, HTTP section).
 // Each server runs alone in one Node process pinned to one CPU (BENCH_CPU,
 // default 1); autocannon runs in another process pinned to the other CPU
 // (BENCH_CLIENT_CPU, default 0) against 127.0.0.1.

@@ -1,5 +1,5 @@
 // JWT sign/verify micro-benchmarks: @tessera/jwt against jose, jsonwebtoken,
-// fast-jwt and a hand-written node:crypto floor. Method: ANCHORS.md, see
+// fast-jwt and a hand-written node:crypto floor. Method:
 // benchmarks/README.md. Every case runs in its own Node process pinned to one
 // CPU, one after another.
 //

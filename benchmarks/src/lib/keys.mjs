@@ -18,7 +18,7 @@ export const ISSUER = 'https://auth.example.com';
 export const AUDIENCE = 'api';
 export const TOKEN_LIFETIME_S = 3600;
 
-/** The benchmark claim set (ANCHORS.md). */
+/** The benchmark claim set (benchmarks/README.md, Method). */
 export function makePayload(iat) {
   return { sub: 'user-123', role: 'admin', iat, exp: iat + TOKEN_LIFETIME_S, iss: ISSUER, aud: AUDIENCE };
 }

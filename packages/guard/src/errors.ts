@@ -1,4 +1,5 @@
 import type { JwtErrorCode } from '@tessera/jwt';
+import { bearerChallenge } from '@tessera/jwt/internal';
 
 /**
  * Every error code a guard answers with, its HTTP status and what it means.
@@ -70,6 +71,15 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_JWKS_NO_MATCHING_KEY: ['invalid_token', 'no signing key matches the access token'],
   ERR_JWKS_FETCH_FAILED: ['invalid_token', 'the signing keys are unavailable'],
   ERR_JWKS_TIMEOUT: ['invalid_token', 'the signing keys are unavailable'],
+  // The guard does not check DPoP proofs yet; these only keep every JwtError code mapped.
+  ERR_DPOP_INVALID: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_HTM_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_HTU_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_IAT: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_ATH_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_JKT_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_NONCE: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_REPLAY: ['invalid_token', 'the DPoP proof is invalid'],
 };
 
 /** The JSON body of each reason, serialized once. */
@@ -85,12 +95,11 @@ export type Challenges = Readonly<Record<GuardErrorCode, string>>;
 
 /** The header values of one realm, one per code. `realm` must already be a valid quoted-string body. */
 export function buildChallenges(realm: string): Challenges {
-  const base = `Bearer realm="${realm}"`;
   return Object.freeze({
-    missing_token: base,
-    invalid_request: `${base}, error="invalid_request"`,
-    invalid_token: `${base}, error="invalid_token"`,
-    insufficient_scope: `${base}, error="insufficient_scope"`,
+    missing_token: bearerChallenge(realm),
+    invalid_request: bearerChallenge(realm, 'invalid_request'),
+    invalid_token: bearerChallenge(realm, 'invalid_token'),
+    insufficient_scope: bearerChallenge(realm, 'insufficient_scope'),
   });
 }
 

@@ -1,3 +1,4 @@
+import { bearerCredentials } from '@tessera/jwt/internal';
 import type { GuardReason } from './errors.js';
 
 /** Where tokens may come from besides the Authorization header, and the length cap. */
@@ -10,18 +11,13 @@ export interface ExtractOptions {
 /** Throws the guard's error for a reason; `extractToken` never builds errors itself. */
 export type Fail = (reason: GuardReason) => never;
 
-/** RFC 6750 §2.1 b64token (RFC 7235 token68). */
-const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
-const BEARER = [0x62, 0x65, 0x61, 0x72, 0x65, 0x72]; // "bearer"
-const SP = 0x20;
-
 /**
  * Finds the one access token of a request (RFC 6750 §2): the `Bearer`
  * Authorization header (scheme case-insensitive), or, when configured, a
  * named cookie or query parameter. Returns undefined when there is none.
  * Malformed credentials, or a token sent by two methods, go to `fail`; so does
  * a token over the length cap, or holding a space. Its other characters are
- * not scanned here: see `isToken68`.
+ * not scanned here: see `isToken68` (@tessera/jwt/internal).
  */
 export function extractToken(
   authorization: unknown,
@@ -32,7 +28,12 @@ export function extractToken(
 ): string | undefined {
   let token: string | undefined;
   if (typeof authorization === 'string') {
-    if (authorization.length > 0) token = bearerToken(authorization, fail);
+    if (authorization.length > 0) {
+      // Another scheme (`Basic …`) is no bearer credential at all (RFC 6750 §3.1).
+      const credentials = bearerCredentials(authorization);
+      if (credentials === null) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
+      token = credentials;
+    }
   } else if (authorization !== undefined) {
     fail('ERR_GUARD_MALFORMED_CREDENTIALS');
   }
@@ -55,38 +56,6 @@ export function extractToken(
   // One token: a space means two (a memchr, unlike the b64token scan).
   if (token.includes(' ')) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
   return token;
-}
-
-/**
- * Whether a token is made of RFC 6750 b64token characters. The guard asks only
- * once a token failed verification, to answer 400 rather than 401: a token that
- * verifies is a compact JWS, base64url and dots, so always b64token, and the
- * scan of its 300 and more characters stays off the path of every good request.
- */
-export function isToken68(token: string): boolean {
-  return TOKEN68.test(token);
-}
-
-/** `Bearer 1*SP token`; another scheme (`Basic …`) is no bearer credential at all (RFC 6750 §3.1). */
-function bearerToken(header: string, fail: Fail): string | undefined {
-  if (header.length < 6) return undefined;
-  for (let i = 0; i < 6; i++) {
-    if ((header.charCodeAt(i) | 0x20) !== BEARER[i]) return undefined;
-  }
-  if (header.length === 6) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
-  const next = header.charCodeAt(6);
-  // "Bearerish x" is another scheme; "Bearer\tx" or "Bearer,x" is a broken Bearer.
-  if (next !== SP) return isTchar(next) ? undefined : fail('ERR_GUARD_MALFORMED_CREDENTIALS');
-  let start = 7;
-  while (header.charCodeAt(start) === SP) start++;
-  if (start === header.length) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
-  return header.slice(start);
-}
-
-/** RFC 7230 tchar: what a longer scheme name could continue with. */
-function isTchar(c: number): boolean {
-  if ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return true;
-  return "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
 }
 
 /** The value of cookie `name`; an empty value counts as absent (a cleared cookie), two values fail. */

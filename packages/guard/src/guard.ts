@@ -1,9 +1,10 @@
 import { type IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { type JwtClaims, JwtError } from '@tessera/jwt';
+import { DEFAULT_MAX_TOKEN_LENGTH, isToken68 } from '@tessera/jwt/internal';
 import { type AuthContext, toAuthContext } from './auth-context.js';
 import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
 import { buildChallenges, GuardError, type GuardReason } from './errors.js';
-import { extractToken, isToken68 } from './extract.js';
+import { extractToken } from './extract.js';
 import { checkGuardOptions, type GuardOptions, realmOf } from './options.js';
 import { RevocationFeed, type RevocationStatus } from './revocation/feed.js';
 import { feedSettings } from './setup/feed-settings.js';
@@ -119,7 +120,7 @@ export function createGuard(opts: GuardOptions): Guard {
   const extractOptions = {
     cookie: opts.cookie,
     query: opts.query,
-    maxTokenLength: opts.maxTokenLength ?? 8192,
+    maxTokenLength: opts.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
   };
   // With the verified-token cache, a hit returns the same frozen claims object: remember its context too.
   const contexts = opts.cache === false ? undefined : new WeakMap<JwtClaims, AuthContext>();

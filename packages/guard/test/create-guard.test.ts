@@ -164,10 +164,12 @@ describe('createGuard: defaults', () => {
     assert.deepEqual(createGuard(base).status(), { keys: { source: 'static' }, revocations: undefined });
   });
 
-  test('ready() and close() resolve at once without remote state', async () => {
+  test('ready() and close() resolve at once without remote state (before any I/O turn)', async () => {
     const guard = createGuard(base);
-    await guard.ready();
-    await guard.close();
+    const nextTurn = () => new Promise<string>((resolve) => setImmediate(() => resolve('had to wait')));
+    assert.equal(await Promise.race([guard.ready().then(() => 'ready'), nextTurn()]), 'ready');
+    assert.equal(await Promise.race([guard.close().then(() => 'closed'), nextTurn()]), 'closed');
+    assert.deepEqual(guard.status(), { keys: { source: 'static' }, revocations: undefined });
   });
 
   test('authorize() validates a plain requirement and throws 403', () => {

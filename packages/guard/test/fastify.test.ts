@@ -147,9 +147,10 @@ describe('fastify: route config', () => {
     }, TypeError);
   });
 
-  test('the plugin carries the fastify-plugin symbols', () => {
+  test('the plugin is wrapped by fastify-plugin (name and fastify 5 range)', () => {
     const meta = tesseraGuard as unknown as Record<symbol, unknown>;
     assert.equal(meta[Symbol.for('skip-override')], true);
     assert.equal(meta[Symbol.for('fastify.display-name')], '@tessera/guard');
+    assert.deepEqual(meta[Symbol.for('plugin-meta')], { name: '@tessera/guard', fastify: '5.x' });
   });
 });

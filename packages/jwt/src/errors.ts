@@ -21,6 +21,17 @@ export const JWT_ERROR_CODES = {
   ERR_JWKS_NO_MATCHING_KEY: 'No key in the key set matches the header kid and alg.',
   ERR_JWKS_FETCH_FAILED: 'The remote JWK Set could not be fetched or was not a valid response.',
   ERR_JWKS_TIMEOUT: 'The remote JWK Set fetch timed out.',
+  ERR_DPOP_INVALID:
+    'The DPoP proof is malformed or unsafe: too long, not a compact JWS, typ not dpop+jwt, alg not allowed, jwk missing, invalid or private, a claim missing, or a bad signature.',
+  ERR_DPOP_HTM_MISMATCH: "The proof's htm is not the request's method.",
+  ERR_DPOP_HTU_MISMATCH:
+    "The proof's htu is not the request's URL (compared without query and fragment, after normalization).",
+  ERR_DPOP_IAT: "The proof's iat is outside the accepted window: too old, or in the future.",
+  ERR_DPOP_ATH_MISMATCH: "The proof's ath is missing or is not the hash of the access token it comes with.",
+  ERR_DPOP_JKT_MISMATCH: "The proof's key is not the key the access token is bound to (cnf.jkt).",
+  ERR_DPOP_NONCE: 'The proof has no nonce, or not the nonce the server asked for.',
+  ERR_DPOP_REPLAY:
+    'The proof (its key and jti) was seen before within its window, or the replay cache is full.',
 } as const;
 
 /** A stable error code; `switch (err.code)` narrows on it. */

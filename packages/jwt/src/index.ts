@@ -1,3 +1,16 @@
+export {
+  accessTokenHash,
+  type CreateDpopProofOptions,
+  checkDpopReplay,
+  createDpopProof,
+  createMemoryReplayCache,
+  type DpopReplayCache,
+  type MemoryReplayCacheOptions,
+  normalizeHtu,
+  type VerifiedDpopProof,
+  type VerifyDpopProofOptions,
+  verifyDpopProof,
+} from './dpop/index.js';
 export { isJwtError, JWT_ERROR_CODES, JwtError, type JwtErrorCode } from './errors.js';
 export { exportJwk, jwkThumbprint } from './jwk/export.js';
 export { generateKeyPair, generateSecret } from './jwk/generate.js';

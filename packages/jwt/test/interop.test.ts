@@ -18,8 +18,8 @@ import {
   verifyJws,
   verifyJwt,
 } from '../src/index.js';
-import { ALL_ALGS as ALGS } from './helpers/keys.js';
-import { throwsCode } from './support/assert.js';
+import { assertRejects } from './support/assert.js';
+import { ALL_ALGS as ALGS } from './support/keys.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -144,8 +144,8 @@ describe('@tessera/jwt ⇄ jose', () => {
       assert.deepEqual({ ...header }, { alg, typ: 'JWT', kid: `k-${alg}` });
       assert.deepEqual({ ...payload }, { ...EXPECTED, aud: [AUDIENCE, 'https://other.example.com'] });
       // The claims are checked, not just carried: wrong audience, and the exp edge.
-      throwsCode(() => verifyOurs(token, alg, 'https://nobody.example.com'), 'ERR_JWT_CLAIM_INVALID');
-      throwsCode(
+      assertRejects(() => verifyOurs(token, alg, 'https://nobody.example.com'), 'ERR_JWT_CLAIM_INVALID');
+      assertRejects(
         () =>
           verifyJwt(token, pair(alg).verifier, { algorithms: [alg], now: new Date((NOW_S + 600) * 1000) }),
         'ERR_JWT_EXPIRED',
@@ -244,10 +244,10 @@ describe('@tessera/jwt ⇄ jsonwebtoken', () => {
       const { header, payload } = verifyOurs(token, alg);
       assert.deepEqual({ ...header }, { alg, typ: 'JWT', kid: `k-${alg}` });
       assert.deepEqual({ ...payload }, EXPECTED);
-      throwsCode(() => verifyOurs(token, alg, 'https://nobody.example.com'), 'ERR_JWT_CLAIM_INVALID');
+      assertRejects(() => verifyOurs(token, alg, 'https://nobody.example.com'), 'ERR_JWT_CLAIM_INVALID');
       // A key of another algorithm never verifies it (alg binding), even with the same key material.
       const other = alg === 'HS256' ? 'HS384' : 'HS256';
-      throwsCode(
+      assertRejects(
         () => verifyJwt(token, pair(other).verifier, { algorithms: [alg, other], now: NOW }),
         'ERR_KEY_ALG_MISMATCH',
       );

@@ -21,8 +21,8 @@ import {
 } from '../src/index.js';
 // The canonical-base64url check is internal; its contract is tested directly.
 import { encodeBase64url, isCanonicalBase64url } from '../src/lib/base64url.js';
-import { ALL_ALGS } from './helpers/keys.js';
-import { b64u, rawSignature } from './support/raw.js';
+import { b64u, rawSignature } from './support/forge.js';
+import { ALL_ALGS } from './support/keys.js';
 
 const NUM_RUNS = 300;
 const NOW = new Date('2026-03-01T12:00:00Z');

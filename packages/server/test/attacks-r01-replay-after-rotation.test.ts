@@ -1,9 +1,9 @@
-// ATTACKS.md R1: replay after rotation. Refresh with RT1 to get RT2, then present RT1 again
+// docs/security.md R1: replay after rotation. Refresh with RT1 to get RT2, then present RT1 again
 // (outside the 30 s grace window): refused, and the whole family is revoked — RT2 and the access
 // tokens of the session fail too.
 //
-// ATTACKS.md suggests `400 invalid_grant`; the server's HTTP API contract (API.md) says a bad,
-// expired or reused refresh token is `401 invalid_grant`, and the contract wins.
+// The answer is `401 invalid_grant`, as docs/errors.md documents for a bad, expired or reused
+// refresh token (some catalogs suggest 400; the documented contract wins).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {

@@ -1,4 +1,4 @@
-// ATTACKS.md R2: concurrent refresh race. N=20 parallel refreshes with RT1: with the grace window
+// docs/security.md R2: concurrent refresh race. N=20 parallel refreshes with RT1: with the grace window
 // every success returns the SAME RT2, exactly one rotation happens, and there are never two live
 // children.
 import assert from 'node:assert/strict';

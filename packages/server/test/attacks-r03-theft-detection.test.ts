@@ -1,4 +1,4 @@
-// ATTACKS.md R3: theft detection. The attacker uses RT1 first and the victim later, and the
+// docs/security.md R3: theft detection. The attacker uses RT1 first and the victim later, and the
 // reverse order: either way the family is revoked, the event is audited with the family id, the
 // user and the IP, and the user has to log in again.
 import assert from 'node:assert/strict';

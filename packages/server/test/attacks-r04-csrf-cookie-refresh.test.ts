@@ -1,4 +1,4 @@
-// ATTACKS.md R4: CSRF on cookie refresh. A cross-site POST carries the refresh cookie; a missing
+// docs/security.md R4: CSRF on cookie refresh. A cross-site POST carries the refresh cookie; a missing
 // or foreign Origin must be refused before the token is touched; there is no GET refresh; the
 // cookie is HttpOnly; Secure; SameSite=Strict on Path=/auth; refresh answers are no-store.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// ATTACKS.md R5: session fixation. Plant a refresh cookie before login (made up, or a real one of
+// docs/security.md R5: session fixation. Plant a refresh cookie before login (made up, or a real one of
 // the attacker's own session), log in: the login opens a NEW session with a NEW refresh-token
 // family and replaces the cookie; the planted identifiers give the victim nothing.
 import assert from 'node:assert/strict';

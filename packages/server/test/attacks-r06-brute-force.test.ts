@@ -1,4 +1,4 @@
-// ATTACKS.md R6: brute force and credential stuffing. 100 wrong passwords for one user; one
+// docs/security.md R6: brute force and credential stuffing. 100 wrong passwords for one user; one
 // password across many users from one IP; one user attacked from many IPs. Per-account and per-IP
 // throttling answer 429 with Retry-After before any password is checked, and the lock lifts when
 // the window ends (no permanent lockout).

@@ -1,4 +1,4 @@
-// ATTACKS.md R7: user enumeration. Login and signup for an existing vs an unknown user answer
+// docs/security.md R7: user enumeration. Login and signup for an existing vs an unknown user answer
 // with the same status, body and header set, and login takes about the same time: an unknown email
 // costs a dummy argon2 verification. Timing is compared by medians with a generous bound only.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// ATTACKS.md R8: password-hash DoS and truncation. A 1 MB password is refused before any hashing;
+// docs/security.md R8: password-hash DoS and truncation. A 1 MB password is refused before any hashing;
 // passwords over 1024 bytes are refused (400); argon2 has no 72-byte truncation, so 73- and
 // 100-byte passwords that differ only after byte 72 are different passwords.
 import assert from 'node:assert/strict';

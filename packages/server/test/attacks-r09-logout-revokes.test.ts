@@ -1,4 +1,4 @@
-// ATTACKS.md R9: logout or password change that doesn't revoke. After logout the refresh token
+// docs/security.md R9: logout or password change that doesn't revoke. After logout the refresh token
 // and the access token are dead at once; after a password change the old refresh tokens and the
 // sessions on other devices are dead at once. Access tokens live at most 10 minutes anyway.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// ATTACKS.md R10: revocation lost on restart. Revoke refresh and access tokens, restart the
+// docs/security.md R10: revocation lost on restart. Revoke refresh and access tokens, restart the
 // server (close app and store, open both again on the same SQLite file), replay them: still
 // rejected. Denylist entries last until the tokens' exp. A second instance on the same file (the
 // worker behind the load balancer) agrees.

@@ -1,4 +1,4 @@
-// ATTACKS.md R11: the refresh token is bound to its session. After the session is deleted or
+// docs/security.md R11: the refresh token is bound to its session. After the session is deleted or
 // revoked, or its user removed, the token is `invalid_grant`. Presenting one user's refresh token
 // while authenticated as another never yields tokens for the other user, and a refresh token is
 // never accepted where an access token is expected, nor the reverse.

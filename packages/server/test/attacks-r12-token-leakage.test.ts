@@ -1,4 +1,4 @@
-// ATTACKS.md R12: token leakage. After login, refresh, reuse, logout, password change, admin
+// docs/security.md R12: token leakage. After login, refresh, reuse, logout, password change, admin
 // actions, key rotation, bad input and a server error: no access token, refresh token, password,
 // private key or KEK appears in the logs (captured at level trace), in any error body, in the
 // audit rows, or in the database file; refresh tokens are stored only as SHA-256 hashes.

@@ -134,6 +134,28 @@ describe('CORS for allowedOrigins', () => {
     assert.equal(res.headers['access-control-allow-origin'], APP_ORIGIN);
     assert.equal(res.headers['access-control-allow-credentials'], 'true');
     assert.match(String(res.headers['access-control-allow-headers']), /x-tessera-client/);
+    assert.equal(res.headers['access-control-allow-methods'], 'GET, POST, PATCH, DELETE');
+    assert.equal(res.headers['access-control-max-age'], '600');
+    assert.match(String(res.headers.vary), /\bOrigin\b/);
+  });
+
+  it('answers any OPTIONS request of an allowed origin, even without a request method', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/auth/refresh',
+      headers: { origin: APP_ORIGIN },
+    });
+    assert.equal(res.statusCode, 204);
+    assert.equal(res.headers['access-control-allow-origin'], APP_ORIGIN);
+  });
+
+  it('gives an allowed origin its CORS headers on ordinary requests, with Vary: Origin', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: APP_ORIGIN } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['access-control-allow-origin'], APP_ORIGIN);
+    assert.equal(res.headers['access-control-allow-credentials'], 'true');
+    assert.match(String(res.headers.vary), /\bOrigin\b/);
+    assert.equal(res.headers['access-control-allow-methods'], undefined);
   });
 
   it('gives another origin no CORS headers at all', async () => {
@@ -142,13 +164,22 @@ describe('CORS for allowedOrigins', () => {
       url: '/auth/refresh',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
-    assert.equal(res.headers['access-control-allow-origin'], undefined);
-    const get = await t.app.inject({
-      method: 'GET',
-      url: '/healthz',
-      headers: { origin: 'https://evil.example' },
-    });
-    assert.equal(get.headers['access-control-allow-origin'], undefined);
+    assert.equal(res.statusCode, 404);
+    for (const answer of [
+      res,
+      await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } }),
+    ]) {
+      const cors = Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'));
+      assert.deepEqual(cors, []);
+    }
+  });
+
+  it('treats an origin that only resembles an allowed one as unknown', async () => {
+    for (const origin of [`${APP_ORIGIN}.evil.example`, APP_ORIGIN.toUpperCase(), `${APP_ORIGIN}/`, 'null']) {
+      const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin } });
+      assert.equal(res.headers['access-control-allow-origin'], undefined, origin);
+      assert.equal(res.headers['access-control-allow-credentials'], undefined, origin);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // "Minimal node:crypto JWT": a hand-written JWT sign/verify with no library, as
-// ANCHORS.md describes it. It is the floor a node:crypto library can approach.
+// the reference method describes it (benchmarks/README.md). It is the floor a node:crypto library can approach.
 //
 // sign:   JSON.stringify + base64url the payload, prepend a cached header segment,
 //         run the primitive, base64url the signature.

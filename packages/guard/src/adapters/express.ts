@@ -3,6 +3,7 @@ import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { settle } from '../settle.js';
 import { setAuth } from './express-slot.js';
 import { sendGuardError } from './node.js';
 
@@ -53,29 +54,18 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
     requirement.roles === undefined && requirement.permissions === undefined
       ? undefined
       : compileRequirement(requirement, 'requireAuth options');
-  const accept = (req: WithPassError, res: Response, next: NextFunction, auth: AuthContext): void => {
+  const check = (req: WithPassError) => guard.checkRequest(req);
+  const accept = (auth: AuthContext, req: WithPassError, res: Response, next: NextFunction): void => {
     setAuth(req, res, auth);
     if (passError) req[PASS_ERROR] = true;
     if (!owners.has(auth)) owners.set(auth, guard);
     if (compiled === undefined) next();
     else authorize(req, res, next, guard, compiled);
   };
+  const fail = (err: unknown, _req: WithPassError, res: Response, next: NextFunction): void =>
+    refuse(res, next, passError, err);
   return function tesseraRequireAuth(req: WithPassError, res: Response, next: NextFunction): void {
-    let result: AuthContext | Promise<AuthContext>;
-    try {
-      result = guard.checkRequest(req);
-    } catch (err) {
-      refuse(res, next, passError, err);
-      return;
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (auth) => accept(req, res, next, auth),
-        (err: unknown) => refuse(res, next, passError, err),
-      );
-      return;
-    }
-    accept(req, res, next, result);
+    settle(check, accept, fail, req, res, next);
   };
 }
 

@@ -5,10 +5,12 @@ import type {
   HookHandlerDoneFunction,
   RouteOptions,
 } from 'fastify';
+import fp from 'fastify-plugin';
 import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { settle } from '../settle.js';
 
 /** A route's `config.auth`: `false` public, `true` any valid token, or the roles / permissions it needs. */
 export type RouteAuth = boolean | Requirement;
@@ -44,21 +46,8 @@ function compileRule(auth: unknown, protectAll: boolean, where: string): Rule {
   return compileRequirement(auth as Requirement, where);
 }
 
-/**
- * Fastify plugin: an `onRequest` hook authenticates requests and sets
- * `request.auth` (decorated as `null` first, so request shapes stay stable);
- * `config: { auth: { roles: ['admin'] } }` on a route also authorizes
- * (any one role, every permission). Refused requests get 400, 401 or 403 with
- * a `WWW-Authenticate` challenge. It is encapsulation-transparent (like
- * fastify-plugin): register it before the routes it protects.
- *
- * @example
- * await app.register(tesseraGuard, { guard });
- * app.get('/profile', async (request) => ({ user: request.auth?.subject }));
- * app.delete('/users/:id', { config: { auth: { roles: ['admin'] } } }, deleteUser);
- * app.get('/healthz', { config: { auth: false } }, async () => 'ok');
- */
-export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify, opts, done) => {
+/** The plugin function; `tesseraGuard` is it, marked encapsulation-transparent. */
+const guardPlugin: FastifyPluginCallback<TesseraGuardOptions> = (fastify, opts, done) => {
   const guard = opts?.guard;
   if (guard === undefined || typeof guard.check !== 'function') {
     return done(new TypeError('@tessera/guard: tesseraGuard needs { guard } (from createGuard)'));
@@ -89,19 +78,15 @@ export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify
     return rule;
   };
 
-  const accept = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: HookHandlerDoneFunction,
-    rule: Rule,
-    auth: AuthContext,
-  ) => {
-    request.auth = auth;
+  // The request is `reply.request`: reply, done and rule are all a request needs carried.
+  const check = (reply: FastifyReply) => guard.checkRequest(reply.request);
+  const accept = (auth: AuthContext, reply: FastifyReply, done: HookHandlerDoneFunction, rule: Rule) => {
+    reply.request.auth = auth;
     if (rule !== true && rule !== null) {
       try {
         guard.authorize(auth, rule);
       } catch (err) {
-        return refuse(reply, done, err);
+        return refuse(err, reply, done);
       }
     }
     done();
@@ -115,28 +100,26 @@ export const tesseraGuard: FastifyPluginCallback<TesseraGuardOptions> = (fastify
       return done(err as Error);
     }
     if (rule === null || isPreflight(request)) return done();
-    let result: AuthContext | Promise<AuthContext>;
-    try {
-      result = guard.checkRequest(request);
-    } catch (err) {
-      return refuse(reply, done, err);
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (auth) => accept(request, reply, done, rule, auth),
-        (err: unknown) => refuse(reply, done, err),
-      );
-      return;
-    }
-    accept(request, reply, done, rule, result);
+    settle(check, accept, refuse, reply, done, rule);
   });
   done();
 };
 
-// Encapsulation-transparent without depending on fastify-plugin: these are the symbols it sets.
-const meta = tesseraGuard as unknown as Record<symbol, unknown>;
-meta[Symbol.for('skip-override')] = true;
-meta[Symbol.for('fastify.display-name')] = '@tessera/guard';
+/**
+ * Fastify plugin: an `onRequest` hook authenticates requests and sets
+ * `request.auth` (decorated as `null` first, so request shapes stay stable);
+ * `config: { auth: { roles: ['admin'] } }` on a route also authorizes
+ * (any one role, every permission). Refused requests get 400, 401 or 403 with
+ * a `WWW-Authenticate` challenge. It is encapsulation-transparent
+ * (fastify-plugin): register it before the routes it protects.
+ *
+ * @example
+ * await app.register(tesseraGuard, { guard });
+ * app.get('/profile', async (request) => ({ user: request.auth?.subject }));
+ * app.delete('/users/:id', { config: { auth: { roles: ['admin'] } } }, deleteUser);
+ * app.get('/healthz', { config: { auth: false } }, async () => 'ok');
+ */
+export const tesseraGuard = fp(guardPlugin, { name: '@tessera/guard', fastify: '5.x' });
 
 /**
  * A CORS preflight never carries credentials (the browser sends it without them), so refusing it
@@ -146,7 +129,7 @@ function isPreflight(request: FastifyRequest): boolean {
   return request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
 }
 
-function refuse(reply: FastifyReply, done: HookHandlerDoneFunction, err: unknown): void {
+function refuse(err: unknown, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   if (!(err instanceof GuardError)) {
     done(err as Error);
     return;

@@ -3,6 +3,7 @@ import type { AuthContext } from '../auth-context.js';
 import { compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { settle } from '../settle.js';
 
 /** The Hono environment the middleware provides: `c.get('auth')` is the AuthContext. */
 export type GuardEnv = { Variables: { auth: AuthContext } };
@@ -20,42 +21,32 @@ export type GuardEnv = { Variables: { auth: AuthContext } };
  */
 export function guardMiddleware(guard: Guard, requirement?: Requirement): MiddlewareHandler<GuardEnv> {
   const compiled = requirement === undefined ? undefined : compileRequirement(requirement, 'guardMiddleware');
-  const accept = (c: Context<GuardEnv>, next: Next, auth: AuthContext): Promise<Response | undefined> => {
+  const check = (c: Context<GuardEnv>) =>
+    guard.check(
+      c.req.header('authorization'),
+      guard.cookieName === undefined ? undefined : c.req.header('cookie'),
+      guard.queryParameter === undefined ? undefined : c.req.url,
+    );
+  const accept = (auth: AuthContext, c: Context<GuardEnv>, next: Next): Promise<Response | undefined> => {
     if (compiled !== undefined) {
       try {
         guard.authorize(auth, compiled);
       } catch (err) {
-        return Promise.resolve(refuse(c, err));
+        return refuse(err, c);
       }
     }
     c.set('auth', auth);
     return next() as Promise<undefined>;
   };
-  return (c, next) => {
-    let result: AuthContext | Promise<AuthContext>;
-    try {
-      result = guard.check(
-        c.req.header('authorization'),
-        guard.cookieName === undefined ? undefined : c.req.header('cookie'),
-        guard.queryParameter === undefined ? undefined : c.req.url,
-      );
-    } catch (err) {
-      return Promise.resolve(refuse(c, err));
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (auth) => accept(c, next, auth),
-        (err: unknown) => refuse(c, err),
-      );
-    }
-    return accept(c, next, result);
-  };
+  return (c, next) => settle(check, accept, refuse, c, next, undefined);
 }
 
-function refuse(c: Context, err: unknown): Response {
+function refuse(err: unknown, c: Context): Promise<Response> {
   if (!(err instanceof GuardError)) throw err;
-  return c.body(err.json, err.status, {
-    'content-type': 'application/json; charset=utf-8',
-    'www-authenticate': err.wwwAuthenticate,
-  });
+  return Promise.resolve(
+    c.body(err.json, err.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'www-authenticate': err.wwwAuthenticate,
+    }),
+  );
 }

@@ -4,6 +4,7 @@ import type { Requirement } from '../authorize.js';
 import { compileRequirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { settle } from '../settle.js';
 
 /**
  * Authenticates a node:http request: the Bearer header (and the guard's
@@ -68,7 +69,8 @@ export function withAuth<R>(
 ): (req: IncomingMessage, res: ServerResponse) => R | Promise<R | undefined> | undefined {
   const compiled =
     requirement === undefined ? undefined : compileRequirement(requirement, 'withAuth requirement');
-  const proceed = (req: IncomingMessage, res: ServerResponse, auth: AuthContext): R | undefined => {
+  const check = (req: IncomingMessage) => authenticateRequest(guard, req);
+  const proceed = (auth: AuthContext, req: IncomingMessage, res: ServerResponse): R | undefined => {
     if (compiled !== undefined) {
       try {
         guard.authorize(auth, compiled);
@@ -79,24 +81,10 @@ export function withAuth<R>(
     }
     return handler(req, res, auth);
   };
-  return (req, res) => {
-    let result: AuthContext | Promise<AuthContext>;
-    try {
-      result = authenticateRequest(guard, req);
-    } catch (err) {
-      return refuse(res, err);
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (auth) => proceed(req, res, auth),
-        (err: unknown) => refuse(res, err),
-      );
-    }
-    return proceed(req, res, result);
-  };
+  return (req, res) => settle(check, proceed, refuse, req, res, undefined);
 }
 
-function refuse(res: ServerResponse, err: unknown): undefined {
+function refuse(err: unknown, _req: IncomingMessage, res: ServerResponse): undefined {
   if (!(err instanceof GuardError)) throw err;
   sendGuardError(res, err);
   return undefined;

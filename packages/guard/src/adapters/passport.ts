@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { bearerChallenge } from '@tessera/jwt/internal';
 import type { AuthContext } from '../auth-context.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { settle } from '../settle.js';
 
 /** Called with the AuthContext; `done(null, user)` accepts, `done(null, false)` refuses, `done(err)` errors. */
 export type TesseraVerifyCallback = (
@@ -51,22 +53,20 @@ export class TesseraStrategy {
 
   /** Called by Passport for each request. */
   authenticate(req: IncomingMessage, _options?: unknown): void {
-    const guard = this.guard;
-    let result: AuthContext | Promise<AuthContext>;
-    try {
-      result = guard.checkRequest(req);
-    } catch (err) {
-      this.refuse(err);
-      return;
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (auth) => this.accept(auth),
-        (err: unknown) => this.refuse(err),
-      );
-      return;
-    }
-    this.accept(result);
+    settle(TesseraStrategy.check, TesseraStrategy.accepted, TesseraStrategy.refused, this, req, undefined);
+  }
+
+  // `self` is Passport's per-request object (its prototype is this strategy).
+  private static check(self: TesseraStrategy, req: IncomingMessage): AuthContext | Promise<AuthContext> {
+    return self.guard.checkRequest(req);
+  }
+
+  private static accepted(auth: AuthContext, self: TesseraStrategy): void {
+    self.accept(auth);
+  }
+
+  private static refused(err: unknown, self: TesseraStrategy): void {
+    self.refuse(err);
   }
 
   private accept(auth: AuthContext): void {
@@ -77,7 +77,7 @@ export class TesseraStrategy {
     try {
       this.verify(auth, (err, user, info) => {
         if (err) this.error(err);
-        else if (!user) this.fail(`Bearer realm="${this.guard.realm}", error="invalid_token"`, 401);
+        else if (!user) this.fail(bearerChallenge(this.guard.realm, 'invalid_token'), 401);
         else this.success(user, info);
       });
     } catch (err) {

@@ -1,3 +1,4 @@
+import { CappedReadError, type CappedReadFailure, readCappedText } from '@tessera/jwt/internal';
 import type { RevocationEntry } from './list.js';
 
 /** The feed's cursor: opaque, echoed back as `after`. */
@@ -50,33 +51,22 @@ export async function fetchRevocationPage(
     await response.body?.cancel().catch(() => {});
     throw new Error(`revocation feed: HTTP ${response.status}`);
   }
-  return parsePage(await readCapped(response, opts.maxBytes));
+  return parsePage(await readBody(response, opts.maxBytes));
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new Error('revocation feed: the response is too large');
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+const READ_FAILURES: Record<CappedReadFailure, string> = {
+  'too-large': 'revocation feed: the response is too large',
+  'read-failed': 'revocation feed: reading the response failed',
+  'not-utf8': 'revocation feed: the response is not UTF-8',
+};
+
+async function readBody(response: Response, maxBytes: number): Promise<string> {
   try {
-    for await (const chunk of response.body ?? []) {
-      size += (chunk as Uint8Array).length;
-      if (size > maxBytes) throw new Error('revocation feed: the response is too large');
-      chunks.push(chunk as Uint8Array);
-    }
+    return await readCappedText(response, maxBytes);
   } catch (err) {
-    await response.body?.cancel().catch(() => {});
-    throw err instanceof Error && err.message.startsWith('revocation feed:')
-      ? err
-      : new Error('revocation feed: reading the response failed', { cause: err });
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new Error('revocation feed: the response is not UTF-8');
+    if (!(err instanceof CappedReadError)) throw err;
+    const cause = err.failure === 'read-failed' ? { cause: err.cause } : undefined;
+    throw new Error(READ_FAILURES[err.failure], cause);
   }
 }
 

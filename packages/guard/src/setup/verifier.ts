@@ -8,6 +8,7 @@ import {
   type Verifier,
   type VerifyOptions,
 } from '@tessera/jwt';
+import { toSeconds } from '@tessera/jwt/internal';
 import { type GuardOptions, optionError } from '../options.js';
 
 /** The verifier of a guard: local keys (always synchronous) or a remote JWKS. */
@@ -52,12 +53,7 @@ export function buildVerifier(opts: GuardOptions): GuardVerifier {
   }
 }
 
-const DURATION = /^(\d{1,9})([smhd])$/;
-const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 /** clockTolerance in seconds (already validated by createVerifier). */
 export function toleranceSeconds(value: number | string | undefined): number {
-  if (typeof value === 'number') return value;
-  const m = value === undefined ? null : DURATION.exec(value);
-  return m === null ? 0 : Number(m[1]) * (UNIT[m[2] as string] as number);
+  return value === undefined ? 0 : toSeconds(value, 'clockTolerance');
 }

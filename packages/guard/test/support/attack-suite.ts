@@ -26,7 +26,7 @@ const CHALLENGE = `Bearer realm="${REALM}"`;
 
 /**
  * The shared HTTP suite every adapter runs: controls that must pass, then every
- * attack of ATTACKS.md §1 that fits in a request, malformed credentials, and
+ * attack of docs/security.md (A1–A26) that fits in a request, malformed credentials, and
  * requests without credentials. The adapter's app must answer `GET /profile`
  * (any valid token) with `{ subject }` and `GET /admin` (role admin).
  */
@@ -41,7 +41,7 @@ export function attackSuite(name: string, send: Send, opts: SuiteOptions): void 
     }
   });
 
-  describe(`${name}: ATTACKS.md section 1`, () => {
+  describe(`${name}: token attacks A1–A26 (docs/security.md)`, () => {
     for (const attack of buildAttacks()) {
       test(attack.id, async () => assertRefused(await send(attack.authorization), attack, opts));
     }
@@ -76,7 +76,7 @@ export function attackSuite(name: string, send: Send, opts: SuiteOptions): void 
   });
 
   test(`${name}: A17 a constructor.prototype claim pollutes nothing`, async () => {
-    // Validly signed: ATTACKS.md allows accepting it as long as no prototype changes.
+    // Validly signed: docs/security.md (A16–A17) allows accepting it as long as no prototype changes.
     const token = edSigned(ED_HEADER, {
       ...accessClaims(),
       constructor: { prototype: { admin: true, roles: ['admin'] } },

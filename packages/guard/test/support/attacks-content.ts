@@ -2,7 +2,7 @@ import { type Attack, attackKit, ED_HEADER, edRaw, edSigned, nonZeroBits } from 
 import { accessClaims, accessToken, ec, ed, rsa } from './keys.js';
 import { b64, rawSignature, rawToken, seg } from './raw-sign.js';
 
-/** Attacks through the claims, the header parameters, the format and the size (ATTACKS.md A11–A26). */
+/** Attacks through the claims, the header parameters, the format and the size (docs/security.md A11–A26). */
 export function contentAttacks(): Attack[] {
   const { good, h, p, s, claimsText, attacks, reject } = attackKit();
   // A11: time claims.

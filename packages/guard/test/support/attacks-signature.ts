@@ -1,11 +1,11 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { exportJwk } from '@tessera/jwt';
-import { TEST_CERT_KEY_PEM, TEST_CERT_PEM } from '../../../jwt/test/helpers/fixtures.js';
+import { TEST_CERT_KEY_PEM, TEST_CERT_PEM } from '../../../jwt/test/support/fixtures.js';
 import { type Attack, attackKit, ED_HEADER, edRaw, edSigned, hex32, P256_N } from './forge.js';
 import { accessClaims, attacker, ec, ed, rsa } from './keys.js';
 import { b64, rawSignature, rawToken, seg } from './raw-sign.js';
 
-/** Attacks on the signature, the algorithm and the key (ATTACKS.md A1–A8). */
+/** Attacks on the signature, the algorithm and the key (docs/security.md A1–A8). */
 export function signatureAttacks(): Attack[] {
   const { h, p, s, claimsText, attacks, reject } = attackKit();
   // A1: alg none and friends.

@@ -6,7 +6,7 @@ import { b64, rawSignature, seg } from './raw-sign.js';
 
 export type { Attack, Control } from './forge.js';
 
-/** Every token attack of ATTACKS.md §1 that fits in a request, with the status the guard must answer. */
+/** Every token attack of docs/security.md (A1–A26) that fits in a request, with the status the guard must answer. */
 export function buildAttacks(): Attack[] {
   return [...signatureAttacks(), ...contentAttacks()];
 }

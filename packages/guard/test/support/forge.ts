@@ -4,7 +4,7 @@ import { rawToken } from './raw-sign.js';
 /**
  * One request the guard must refuse: the Authorization header to send, and
  * the answer expected (400 `invalid_request` or 401 `invalid_token`).
- * Built from ATTACKS.md §1; each id names its row.
+ * Built from docs/security.md (A1–A26); each id names its row.
  */
 export interface Attack {
   readonly id: string;

@@ -47,12 +47,26 @@ const REQUIRED: Record<string, readonly string[]> = {
 export function jwkThumbprint(jwkOrKey: Jwk | Key): string {
   const jwk =
     jwkOrKey instanceof Key ? exportJwk(jwkOrKey, { private: jwkOrKey.type === 'secret' }) : jwkOrKey;
+  return createHash('sha256')
+    .update(JSON.stringify(requiredMembers(jwk)))
+    .digest('base64url');
+}
+
+/**
+ * The RFC 7638 required members of a JWK, in lexicographic order: what its
+ * thumbprint hashes, and all a DPoP proof's `jwk` header needs to carry.
+ *
+ * @example
+ * requiredMembers({ kty: 'OKP', crv: 'Ed25519', x: '11qY…', kid: 'k1', use: 'sig' }); // { crv, kty, x }
+ */
+export function requiredMembers(jwk: Jwk): Record<string, string> {
   const members = typeof jwk?.kty === 'string' ? REQUIRED[jwk.kty] : undefined;
   if (members === undefined) throw new JwtError('ERR_KEY_INVALID', 'JWK kty is not supported');
-  const canonical: Record<string, unknown> = {};
+  const canonical: Record<string, string> = {};
   for (const name of members) {
-    if (typeof jwk[name] !== 'string') throw new JwtError('ERR_KEY_INVALID', `JWK ${name} is missing`);
-    canonical[name] = jwk[name];
+    const value = jwk[name];
+    if (typeof value !== 'string') throw new JwtError('ERR_KEY_INVALID', `JWK ${name} is missing`);
+    canonical[name] = value;
   }
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+  return canonical;
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, generateKeySync, type KeyObject } from 'node:crypto';
 import { JwtError } from '../errors.js';
-import { ALGS, type Alg, type HmacAlg, isAlg } from '../lib/algs.js';
+import { ALGS, type Alg, type HmacAlg, isAlg, isHmacAlg } from '../lib/algs.js';
 import { Key } from './key.js';
 
 /**
@@ -45,7 +45,7 @@ export function generateKeyPair(
  * const token = signJwt({ sub: 'u1' }, secret, { expiresIn: '15m' });
  */
 export function generateSecret(alg: HmacAlg, opts: { kid?: string } = {}): Key {
-  if (!isAlg(alg) || ALGS[alg].family !== 'HS') {
+  if (!isHmacAlg(alg)) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'generateSecret needs HS256, HS384 or HS512');
   }
   return new Key(alg, generateKeySync('hmac', { length: ALGS[alg].hashBytes * 8 }), opts.kid);

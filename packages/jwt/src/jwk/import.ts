@@ -7,7 +7,7 @@ import {
   X509Certificate,
 } from 'node:crypto';
 import { JwtError } from '../errors.js';
-import { ALGS, type Alg, type HmacAlg, isAlg } from '../lib/algs.js';
+import { ALGS, type Alg, type HmacAlg, isAlg, isHmacAlg } from '../lib/algs.js';
 import { decodeBase64url, encodedLength, isCanonicalBase64url } from '../lib/base64url.js';
 import { Key } from './key.js';
 import type { Jwk } from './types.js';
@@ -158,7 +158,7 @@ export function importPem(pem: string, opts: { alg: Alg; kid?: string }): Key {
  * const key = importSecret(process.env.JWT_SECRET!, { alg: 'HS256' });
  */
 export function importSecret(secret: Uint8Array | string, opts: { alg: HmacAlg; kid?: string }): Key {
-  if (!isAlg(opts?.alg) || ALGS[opts.alg].family !== 'HS') {
+  if (!isHmacAlg(opts?.alg)) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'importSecret needs HS256, HS384 or HS512');
   }
   let bytes: Buffer;

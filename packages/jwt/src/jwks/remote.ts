@@ -1,7 +1,10 @@
 import { JwtError } from '../errors.js';
 import type { Key } from '../jwk/key.js';
 import type { Alg } from '../lib/algs.js';
+import { invalidHeaderName } from '../lib/headers.js';
+import { type HttpUrlProblem, parseHttpUrl } from '../lib/http-url.js';
 import { parseJsonObject } from '../lib/json.js';
+import { CappedReadError, readCappedText } from '../lib/read-capped.js';
 import { KeySet, keysFromJwks } from './key-set.js';
 
 /** Options of createRemoteKeySet. Every bound has a safe default. */
@@ -18,6 +21,12 @@ export interface RemoteKeySetOptions {
   headers?: Record<string, string>;
 }
 
+// fetch refuses a URL with credentials; saying so now keeps them out of every later error.
+const URL_PROBLEMS: Record<HttpUrlProblem, string> = {
+  invalid: 'the JWKS URL is not a valid URL',
+  scheme: 'the JWKS URL must be http: or https:',
+  credentials: 'the JWKS URL must not contain credentials (use headers)',
+};
 const MAX_AGE_CEILING_MS = 24 * 3600 * 1000;
 const MAX_AGE = /(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*"?(\d{1,10})"?/i;
 
@@ -54,19 +63,8 @@ export class RemoteKeySet {
 
   /** @internal Use createRemoteKeySet. */
   constructor(url: string | URL, opts: RemoteKeySetOptions = {}) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL is not a valid URL');
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL must be http: or https:');
-    }
-    if (parsed.username !== '' || parsed.password !== '') {
-      // fetch refuses such URLs; say so now, and keep credentials out of every later error.
-      throw new JwtError('ERR_INVALID_OPTIONS', 'the JWKS URL must not contain credentials (use headers)');
-    }
+    const parsed = parseHttpUrl(url);
+    if (typeof parsed === 'string') throw new JwtError('ERR_INVALID_OPTIONS', URL_PROBLEMS[parsed]);
     for (const name of Object.keys(opts)) {
       if (!REMOTE_OPTIONS.has(name)) {
         throw new JwtError('ERR_INVALID_OPTIONS', `unknown remote key set option ${JSON.stringify(name)}`);
@@ -162,7 +160,7 @@ export class RemoteKeySet {
       await response.body?.cancel().catch(() => {});
       throw new JwtError('ERR_JWKS_FETCH_FAILED', `the JWKS endpoint answered HTTP ${response.status}`);
     }
-    const text = await readCapped(response, this.maxBytes, signal);
+    const text = await readBody(response, this.maxBytes, signal);
     const json = parseJsonObject(text, 'ERR_JWKS_INVALID', 'the JWKS response');
     const set = new KeySet(keysFromJwks(json, true));
     this.set = set;
@@ -180,31 +178,16 @@ export class RemoteKeySet {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS response is too large');
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+/** The response body as text; every failure of the capped read becomes this package's error. */
+async function readBody(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
   try {
-    for await (const chunk of response.body ?? []) {
-      size += (chunk as Uint8Array).length;
-      if (size > maxBytes) {
-        await response.body?.cancel().catch(() => {});
-        throw new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS response is too large');
-      }
-      chunks.push(chunk as Uint8Array);
-    }
-  } catch (cause) {
-    if (cause instanceof JwtError) throw cause;
-    throw fetchError(cause, signal);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new JwtError('ERR_JWKS_INVALID', 'the JWKS response is not UTF-8');
+    return await readCappedText(response, maxBytes);
+  } catch (err) {
+    const failure = err instanceof CappedReadError ? err.failure : 'read-failed';
+    if (failure === 'too-large')
+      throw new JwtError('ERR_JWKS_FETCH_FAILED', 'the JWKS response is too large');
+    if (failure === 'not-utf8') throw new JwtError('ERR_JWKS_INVALID', 'the JWKS response is not UTF-8');
+    throw fetchError(err instanceof CappedReadError ? err.cause : err, signal);
   }
 }
 
@@ -221,16 +204,9 @@ function checkHeaders(headers: Record<string, string> | undefined): void {
   if (typeof headers !== 'object' || headers === null) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'headers must be an object of strings');
   }
-  for (const [name, value] of Object.entries(headers)) {
-    try {
-      if (typeof value !== 'string') throw new TypeError('not a string');
-      new Headers([[name, value]]);
-    } catch {
-      throw new JwtError(
-        'ERR_INVALID_OPTIONS',
-        `headers: ${JSON.stringify(name)} has an invalid name or value`,
-      );
-    }
+  const bad = invalidHeaderName(headers);
+  if (bad !== undefined) {
+    throw new JwtError('ERR_INVALID_OPTIONS', `headers: ${JSON.stringify(bad)} has an invalid name or value`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { JwtError } from '../errors.js';
 import type { JwsHeader } from '../jws/types.js';
-import { toSeconds } from '../lib/time.js';
+import { checkNow, toSeconds } from '../lib/time.js';
 import type { JwtClaims, VerifyOptions } from './types.js';
 
 const MAX_TOLERANCE = 60;
@@ -23,9 +23,7 @@ export function compileRules(opts: VerifyOptions): ClaimRules {
   const tolerance = opts.clockTolerance === undefined ? 0 : toSeconds(opts.clockTolerance, 'clockTolerance');
   if (tolerance > MAX_TOLERANCE)
     throw new JwtError('ERR_INVALID_OPTIONS', 'clockTolerance is at most 60 seconds');
-  if (opts.now !== undefined && !(opts.now instanceof Date && Number.isFinite(opts.now.getTime()))) {
-    throw new JwtError('ERR_INVALID_OPTIONS', 'now must be a valid Date');
-  }
+  checkNow(opts.now);
   if (opts.requiredClaims !== undefined && !isStringList(opts.requiredClaims, true)) {
     throw new JwtError('ERR_INVALID_OPTIONS', 'requiredClaims must be a list of claim names');
   }

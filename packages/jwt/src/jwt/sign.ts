@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { Key } from '../jwk/key.js';
 import { encodeHeader } from '../jws/header.js';
-import { epochSeconds, toSeconds } from '../lib/time.js';
+import { checkNow, epochSeconds, toSeconds } from '../lib/time.js';
 import type { JwtClaims, SignOptions } from './types.js';
 
 /** A reusable signer made by createSigner. */
@@ -35,9 +35,7 @@ export function createSigner(opts: SignOptions & { key: Key }): Signer {
   const sign = key.sign as (input: string) => string;
   const expiresIn = opts.expiresIn === undefined ? undefined : toSeconds(opts.expiresIn, 'expiresIn');
   const notBefore = opts.notBefore === undefined ? undefined : toSeconds(opts.notBefore, 'notBefore');
-  if (opts.now !== undefined && !(opts.now instanceof Date && Number.isFinite(opts.now.getTime()))) {
-    throw new JwtError('ERR_INVALID_OPTIONS', 'now must be a valid Date');
-  }
+  checkNow(opts.now);
   const fixed = fixedClaims(opts);
   const jwtId = opts.jwtId;
   const now = opts.now;

@@ -77,3 +77,14 @@ export function isAlg(value: unknown): value is Alg {
 /** RSA moduli outside these bounds are refused: too weak below, a DoS lever above. */
 export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
+
+/**
+ * True for HS256, HS384 and HS512: the algorithms whose key is a shared secret.
+ *
+ * @example
+ * isHmacAlg('HS384'); // true
+ * isHmacAlg('ES256'); // false
+ */
+export function isHmacAlg(value: unknown): value is HmacAlg {
+  return isAlg(value) && ALGS[value].family === 'HS';
+}

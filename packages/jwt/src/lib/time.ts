@@ -6,6 +6,9 @@ const DURATION = /^(\d{1,9})([smhd])$/;
 /**
  * Seconds from a number of seconds or a `Ns`, `Nm`, `Nh`, `Nd` string. Anything
  * else throws: `'1 day'`, `'10'`, `'1.5h'` and `'2w'` are mistakes, not durations.
+ *
+ * @example
+ * toSeconds('15m', 'expiresIn'); // 900
  */
 export function toSeconds(value: number | string, option: string): number {
   if (typeof value === 'number') {
@@ -18,6 +21,18 @@ export function toSeconds(value: number | string, option: string): number {
     'ERR_INVALID_OPTIONS',
     `${option} must be a non-negative number of seconds or a string like '30s', '15m', '12h', '7d'`,
   );
+}
+
+/**
+ * Throws ERR_INVALID_OPTIONS unless `now` is undefined or a valid Date.
+ *
+ * @example
+ * checkNow(opts.now);
+ */
+export function checkNow(now: unknown): void {
+  if (now !== undefined && !(now instanceof Date && Number.isFinite(now.getTime()))) {
+    throw new JwtError('ERR_INVALID_OPTIONS', 'now must be a valid Date');
+  }
 }
 
 /** Current time in (fractional) seconds since the epoch, from `now` or the clock. */

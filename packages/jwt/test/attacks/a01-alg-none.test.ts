@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Alg, createKeySet, createVerifier, signJwt, verifyJws, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW, parts, segment } from '../helpers/forge.js';
-import { ALL_ALGS, pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, forge, NOW, parts, segment } from '../support/forge.js';
+import { ALL_ALGS, pair, secret } from '../support/keys.js';
 
 describe('A1: alg=none and the alg allow-list', () => {
   const hs = secret('HS256', 'k1');

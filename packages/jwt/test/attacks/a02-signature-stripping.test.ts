@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type Alg, generateKeyPair, type Key, signJwt, verifyJws, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, NOW, parts, signatureBytes, withSignature } from '../helpers/forge.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, NOW, parts, signatureBytes, withSignature } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
 
 /** Signature size in bytes per alg (RSA: the 2048-bit test key's modulus). */
 const SIGNATURE_BYTES: Record<Alg, number> = {

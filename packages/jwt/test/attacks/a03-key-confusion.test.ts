@@ -18,16 +18,16 @@ import {
   type Key,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
+import { assertRejects } from '../support/assert.js';
 import {
   opensshEcdsaP256,
   opensshEd25519,
   rawEcPoint,
   TEST_CERT_KEY_PEM,
   TEST_CERT_PEM,
-} from '../helpers/fixtures.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { pair } from '../helpers/keys.js';
+} from '../support/fixtures.js';
+import { claims, forge, NOW } from '../support/forge.js';
+import { pair } from '../support/keys.js';
 
 const HMAC_ALGS: HmacAlg[] = ['HS256', 'HS384', 'HS512'];
 

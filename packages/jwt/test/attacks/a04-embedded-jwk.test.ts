@@ -13,10 +13,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { TEST_CERT_KEY_PEM, TEST_CERT_PEM } from '../helpers/fixtures.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { freshPair, pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { TEST_CERT_KEY_PEM, TEST_CERT_PEM } from '../support/fixtures.js';
+import { claims, forge, NOW } from '../support/forge.js';
+import { freshPair, pair, secret } from '../support/keys.js';
 
 describe('A4: keys embedded in the token header are ignored', () => {
   for (const alg of ['ES256', 'RS256', 'EdDSA'] as const) {

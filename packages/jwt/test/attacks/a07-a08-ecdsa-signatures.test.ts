@@ -13,10 +13,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { RFC7515_A3 } from '../helpers/fixtures.js';
-import { claims, NOW, parts, rawSign, signatureBytes, withSignature } from '../helpers/forge.js';
-import { pair } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { RFC7515_A3 } from '../support/fixtures.js';
+import { claims, NOW, parts, rawSign, signatureBytes, withSignature } from '../support/forge.js';
+import { pair } from '../support/keys.js';
 
 const CURVES = {
   ES256: { size: 32, n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n },

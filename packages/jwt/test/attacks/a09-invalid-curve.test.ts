@@ -13,15 +13,11 @@ import {
   type Jwk,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { pair } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { b64u, claims, forge, NOW } from '../support/forge.js';
+import { pair } from '../support/keys.js';
 
 const SIZES = { ES256: 32, ES384: 48, ES512: 66 } as const;
-
-function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
-}
 
 function withoutY(jwk: Jwk): Jwk {
   const { y: _y, ...rest } = jwk;
@@ -31,7 +27,7 @@ function withoutY(jwk: Jwk): Jwk {
 function offCurve(jwk: Jwk): Jwk {
   const y = Buffer.from(jwk.y as string, 'base64url');
   y[y.length - 1] = (y[y.length - 1] as number) ^ 1;
-  return { ...jwk, y: b64(y) };
+  return { ...jwk, y: b64u(y) };
 }
 
 describe('A9: invalid curve points and malformed keys are refused at import', () => {
@@ -49,12 +45,12 @@ describe('A9: invalid curve points and malformed keys are refused at import', ()
 
       const malformed: [string, Jwk][] = [
         ['a point off the curve (y + 1 bit)', offCurve(jwk)],
-        ['the point (0, 0)', { ...jwk, x: b64(Buffer.alloc(size)), y: b64(Buffer.alloc(size)) }],
-        ['x = p (field prime overflow)', { ...jwk, x: b64(Buffer.alloc(size, 0xff)) }],
-        ['x with a leading zero byte (too long)', { ...jwk, x: b64(Buffer.concat([Buffer.from([0]), x])) }],
-        ['y with a leading zero byte (too long)', { ...jwk, y: b64(Buffer.concat([Buffer.from([0]), y])) }],
-        ['x one byte short', { ...jwk, x: b64(x.subarray(1)) }],
-        ['y one byte short', { ...jwk, y: b64(y.subarray(1)) }],
+        ['the point (0, 0)', { ...jwk, x: b64u(Buffer.alloc(size)), y: b64u(Buffer.alloc(size)) }],
+        ['x = p (field prime overflow)', { ...jwk, x: b64u(Buffer.alloc(size, 0xff)) }],
+        ['x with a leading zero byte (too long)', { ...jwk, x: b64u(Buffer.concat([Buffer.from([0]), x])) }],
+        ['y with a leading zero byte (too long)', { ...jwk, y: b64u(Buffer.concat([Buffer.from([0]), y])) }],
+        ['x one byte short', { ...jwk, x: b64u(x.subarray(1)) }],
+        ['y one byte short', { ...jwk, y: b64u(y.subarray(1)) }],
         ['y missing (compressed-point trick)', withoutY(jwk)],
         ['x with = padding', { ...jwk, x: `${jwk.x}=` }],
         ['x with a + (standard alphabet)', { ...jwk, x: `+${(jwk.x as string).slice(1)}` }],
@@ -96,8 +92,8 @@ describe('A9: invalid curve points and malformed keys are refused at import', ()
     const jwk = exportJwk(pair('EdDSA').publicKey);
     const x = Buffer.from(jwk.x as string, 'base64url');
     for (const bad of [
-      { ...jwk, x: b64(x.subarray(1)) },
-      { ...jwk, x: b64(Buffer.concat([x, Buffer.from([0])])) },
+      { ...jwk, x: b64u(x.subarray(1)) },
+      { ...jwk, x: b64u(Buffer.concat([x, Buffer.from([0])])) },
       { ...jwk, kty: 'EC' },
       { ...jwk, crv: 'X25519' },
       { ...jwk, crv: 'Ed448' },

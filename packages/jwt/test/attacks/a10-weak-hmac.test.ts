@@ -16,8 +16,8 @@ import {
   signJwt,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, forge, NOW } from '../support/forge.js';
 
 const MIN: Record<HmacAlg, number> = { HS256: 32, HS384: 48, HS512: 64 };
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createVerifier, type JwtErrorCode, type VerifyOptions, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { forge, NOW, NOW_S } from '../helpers/forge.js';
-import { secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { forge, NOW, NOW_S } from '../support/forge.js';
+import { secret } from '../support/keys.js';
 
 const { bytes, key } = secret('HS256');
 

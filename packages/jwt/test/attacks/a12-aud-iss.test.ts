@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createVerifier, type VerifyOptions, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, forge, NOW } from '../support/forge.js';
+import { secret } from '../support/keys.js';
 
 const ISS = 'https://auth.example.com';
 const AUD = 'api';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createKeySet, createVerifier, signJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, forge, NOW } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
 
 const ISS = 'https://auth.example.com';
 

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Alg, createVerifier, importJwk, signJws, verifyJws, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { b64u, claims, forge, NOW, segment, signSegments } from '../helpers/forge.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { b64u, claims, forge, NOW, segment, signSegments } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
 
 const RFC7797 = {
   k: 'AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow',

@@ -11,9 +11,9 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { forge, NOW, NOW_S } from '../helpers/forge.js';
-import { secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { forge, NOW, NOW_S } from '../support/forge.js';
+import { secret } from '../support/keys.js';
 
 const { bytes, key } = secret('HS256');
 const EXP = NOW_S + 600;

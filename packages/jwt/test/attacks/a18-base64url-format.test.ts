@@ -12,10 +12,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { RFC7515_A1 } from '../helpers/fixtures.js';
-import { b64u, NOW, NOW_S, segment, signSegments } from '../helpers/forge.js';
-import { secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { RFC7515_A1 } from '../support/fixtures.js';
+import { b64u, NOW, NOW_S, segment, signSegments } from '../support/forge.js';
+import { secret } from '../support/keys.js';
 
 const { bytes, key } = secret('HS256');
 const OPTS = { algorithms: ['HS256' as const], now: NOW };

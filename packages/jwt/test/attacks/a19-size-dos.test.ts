@@ -15,10 +15,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects, assertRejectsAsync } from '../helpers/assert.js';
-import { b64u, claims, NOW, NOW_S, segment, signSegments } from '../helpers/forge.js';
-import { listen, sendJson } from '../helpers/http.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects, assertRejectsAsync } from '../support/assert.js';
+import { b64u, claims, NOW, NOW_S, segment, signSegments } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
+import { listen, sendJson } from '../support/server.js';
 
 const { bytes, key } = secret('HS256');
 const OPTS = { algorithms: ['HS256' as const], now: NOW };

@@ -8,9 +8,9 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import { type Alg, createVerifier, signJws, signJwt, verifyJws, verifyJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { b64u, claims, forge, NOW, segment, signSegments } from '../helpers/forge.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { b64u, claims, forge, NOW, segment, signSegments } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
 
 const { bytes, key } = secret('HS256');
 const OPTS = { algorithms: ['HS256'] as Alg[], now: NOW };

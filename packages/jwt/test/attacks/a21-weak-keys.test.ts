@@ -17,11 +17,11 @@ import {
   signJwt,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects, assertRejectsAsync } from '../helpers/assert.js';
-import { ROCA_MODULUS_B64U } from '../helpers/fixtures.js';
-import { claims, forge, NOW } from '../helpers/forge.js';
-import { listen, sendJson } from '../helpers/http.js';
-import { pair } from '../helpers/keys.js';
+import { assertRejects, assertRejectsAsync } from '../support/assert.js';
+import { ROCA_MODULUS_B64U } from '../support/fixtures.js';
+import { claims, forge, NOW } from '../support/forge.js';
+import { pair } from '../support/keys.js';
+import { listen, sendJson } from '../support/server.js';
 
 const RSA_ALGS: Alg[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const ALL_ALGS: Alg[] = [...RSA_ALGS, 'ES256', 'ES384', 'ES512', 'EdDSA'];

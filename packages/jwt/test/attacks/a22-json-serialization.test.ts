@@ -13,10 +13,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { RFC7515_A3, RFC7515_JSON_SERIALIZATIONS } from '../helpers/fixtures.js';
-import { b64u, claims, NOW, parts } from '../helpers/forge.js';
-import { pair } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { RFC7515_A3, RFC7515_JSON_SERIALIZATIONS } from '../support/fixtures.js';
+import { b64u, claims, NOW, parts } from '../support/forge.js';
+import { pair } from '../support/keys.js';
 
 describe('A22: JSON serialization and polyglot tokens', () => {
   const a3 = importJwk({ ...RFC7515_A3.jwk, kid: 'e9bc097a-ce51-4036-9562-d2ade882db0d' });

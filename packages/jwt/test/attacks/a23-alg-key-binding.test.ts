@@ -15,9 +15,9 @@ import {
   signJwt,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, forge, NOW, type SigningKey } from '../helpers/forge.js';
-import { pair } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, forge, NOW, type SigningKey } from '../support/forge.js';
+import { pair } from '../support/keys.js';
 
 const RSA_ALGS: Alg[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const ALL: Alg[] = [...RSA_ALGS, 'HS256', 'HS384', 'HS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];

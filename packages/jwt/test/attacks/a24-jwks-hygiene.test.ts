@@ -16,10 +16,10 @@ import {
   signJwt,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects, assertRejectsAsync } from '../helpers/assert.js';
-import { claims, NOW } from '../helpers/forge.js';
-import { listen, sendJson } from '../helpers/http.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects, assertRejectsAsync } from '../support/assert.js';
+import { claims, NOW } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
+import { listen, sendJson } from '../support/server.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 

@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { describe, it } from 'node:test';
 import { createVerifier, signJwt } from '../../src/index.js';
-import { assertRejects } from '../helpers/assert.js';
-import { claims, NOW, signatureBytes, withSignature } from '../helpers/forge.js';
-import { secret } from '../helpers/keys.js';
+import { assertRejects } from '../support/assert.js';
+import { claims, NOW, signatureBytes, withSignature } from '../support/forge.js';
+import { secret } from '../support/keys.js';
 
 const cryptoCjs = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 

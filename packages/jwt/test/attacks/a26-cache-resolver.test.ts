@@ -20,10 +20,10 @@ import {
   verifyJws,
   verifyJwt,
 } from '../../src/index.js';
-import { assertRejects, assertRejectsAsync } from '../helpers/assert.js';
-import { b64u, claims, forge, NOW, NOW_S, parts } from '../helpers/forge.js';
-import { listen, sendJson } from '../helpers/http.js';
-import { pair, secret } from '../helpers/keys.js';
+import { assertRejects, assertRejectsAsync } from '../support/assert.js';
+import { b64u, claims, forge, NOW, NOW_S, parts } from '../support/forge.js';
+import { pair, secret } from '../support/keys.js';
+import { listen, sendJson } from '../support/server.js';
 
 const OPTS = { algorithms: ['HS256'] as Alg[], now: NOW };
 

@@ -1,15 +1,28 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// Real loopback listeners for the remote-JWKS tests: each one records the
+// requests it receives, so a test can assert that a token made no request.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** A loopback HTTP server for remote-JWKS tests: counts requests, handler swappable at any time. */
+export interface Hit {
+  method: string;
+  url: string;
+}
+
+/** A loopback HTTP server: counts requests, handler swappable at any time. */
 export interface TestServer {
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  readonly origin: string;
+  /** The origin and the path given to `listen` (default `/jwks.json`). */
   readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: readonly Hit[];
   /** Requests received so far. */
   readonly hits: number;
   /** Headers of the last request. */
   readonly lastHeaders: IncomingMessage['headers'] | undefined;
+  readonly server: Server;
   /** Replaces the request handler. */
   handle(handler: Handler): void;
   /** Resolves once `hits` reaches `count`. */
@@ -18,15 +31,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(initial: Handler, path = '/jwks.json'): Promise<TestServer> {
+/** Starts a listener on 127.0.0.1 with a random port. The default handler answers 200 `{}`. */
+export async function listen(initial: Handler = json({}), path = '/jwks.json'): Promise<TestServer> {
   let handler = initial;
-  let hits = 0;
+  const requests: Hit[] = [];
   let lastHeaders: IncomingMessage['headers'] | undefined;
   const waiters: { count: number; resolve: () => void }[] = [];
   const server = createServer((req, res) => {
-    hits++;
+    requests.push({ method: req.method ?? '', url: req.url ?? '' });
     lastHeaders = req.headers;
-    for (const w of waiters.filter((x) => hits >= x.count)) {
+    for (const w of waiters.filter((x) => requests.length >= x.count)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
     }
@@ -34,11 +48,15 @@ export async function startServer(initial: Handler, path = '/jwks.json'): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   let closed = false;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    origin,
+    url: `${origin}${path}`,
+    requests,
+    server,
     get hits() {
-      return hits;
+      return requests.length;
     },
     get lastHeaders() {
       return lastHeaders;
@@ -47,7 +65,7 @@ export async function startServer(initial: Handler, path = '/jwks.json'): Promis
       handler = next;
     },
     waitForHits(count) {
-      if (hits >= count) return Promise.resolve();
+      if (requests.length >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
     close() {
@@ -59,11 +77,33 @@ export async function startServer(initial: Handler, path = '/jwks.json'): Promis
   };
 }
 
-/** A handler answering a JSON body with optional extra headers. */
+/** A handler answering a JSON body (or raw text) with optional extra headers, streamed without a length. */
 export function json(body: unknown, headers: Record<string, string> = {}, status = 200): Handler {
   return (_req, res) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(text);
+  };
+}
+
+/** Answers 200 with a JSON body and its content-length. */
+export function sendJson(res: ServerResponse, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  json(text, { 'content-length': String(Buffer.byteLength(text)), ...headers })(undefined as never, res);
+}
+
+/** Records the URL of every global fetch call until `restore` is called. */
+export function spyOnFetch(): { urls: string[]; restore(): void } {
+  const original = globalThis.fetch;
+  const urls: string[] = [];
+  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+    urls.push(input instanceof Request ? input.url : String(input));
+    return original(input, init);
+  };
+  return {
+    urls,
+    restore() {
+      globalThis.fetch = original;
+    },
   };
 }

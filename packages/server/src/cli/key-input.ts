@@ -3,7 +3,6 @@ import {
   type Alg,
   createKeySet,
   createRemoteKeySet,
-  type HmacAlg,
   importPem,
   importSecret,
   isAlg,
@@ -11,10 +10,9 @@ import {
   type KeySet,
   type RemoteKeySet,
 } from '@tessera/jwt';
+import { isHmacAlg } from '@tessera/jwt/internal';
 import { CliError } from './errors.js';
 import { stripNewline } from './read-input.js';
-
-const HMAC_ALGS: readonly string[] = ['HS256', 'HS384', 'HS512'];
 
 /**
  * Algorithm names from `--alg` values (repeatable, variadic or comma-separated).
@@ -131,13 +129,12 @@ export function loadKey(opts: KeySourceOptions, algs: readonly Alg[], use: 'sign
   }
   if (opts.secretFile !== undefined) {
     const alg = singleAlg(algs, '--secret-file');
-    if (!HMAC_ALGS.includes(alg))
-      throw new CliError('--secret-file needs an HMAC alg: HS256, HS384 or HS512');
-    return importSecret(readSecretFile(opts.secretFile), { alg: alg as HmacAlg, ...kidOption });
+    if (!isHmacAlg(alg)) throw new CliError('--secret-file needs an HMAC alg: HS256, HS384 or HS512');
+    return importSecret(readSecretFile(opts.secretFile), { alg, ...kidOption });
   }
   if (opts.keyFile !== undefined) {
     const alg = singleAlg(algs, '--key-file');
-    if (HMAC_ALGS.includes(alg)) throw new CliError(`${alg} keys are secrets: use --secret-file`);
+    if (isHmacAlg(alg)) throw new CliError(`${alg} keys are secrets: use --secret-file`);
     const key = importPem(readText(opts.keyFile, 'key file'), { alg, ...kidOption });
     if (use === 'sign' && key.type !== 'private') {
       throw new CliError('--key-file must hold a private key (PKCS#8 PEM) to sign');

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { CappedReadError, readCapped } from '@tessera/jwt/internal';
 import { CliError } from './errors.js';
 
 /**
@@ -8,15 +9,12 @@ import { CliError } from './errors.js';
  * const bytes = await readAll(process.stdin, 64 * 1024);
  */
 export async function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > maxBytes) throw new CliError(`standard input is longer than ${maxBytes} bytes`);
-    chunks.push(buffer);
+  try {
+    return await readCapped(stream, maxBytes);
+  } catch (err) {
+    if (err instanceof CappedReadError) throw new CliError(`standard input is longer than ${maxBytes} bytes`);
+    throw err;
   }
-  return Buffer.concat(chunks);
 }
 
 /**

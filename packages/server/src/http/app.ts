@@ -66,7 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorateRequest('principal', null);
-  allowCors(app, config.allowedOrigins);
+  await allowCors(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

@@ -1,3 +1,4 @@
+import { bearerCredentials, isToken68 } from '@tessera/jwt/internal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokenClaims, TesseraService } from '../service/index.js';
 import { bearerChallenge, sendError } from './errors.js';
@@ -17,13 +18,21 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-/** The token of an `Authorization: Bearer` header; undefined when absent, null when malformed. */
+/**
+ * The token of an `Authorization: Bearer` header; undefined when absent, null
+ * when malformed (another scheme included: these routes take Bearer only).
+ * Trailing spaces are tolerated.
+ */
 export function bearerToken(request: FastifyRequest): string | undefined | null {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return undefined;
-  return BEARER.exec(header)?.[1] ?? null;
+  const credentials = bearerCredentials(header);
+  if (typeof credentials !== 'string') return null;
+  // A loop, not / +$/: that regex is quadratic on a header of spaces followed by a letter.
+  let end = credentials.length;
+  while (end > 0 && credentials.charCodeAt(end - 1) === 0x20) end--;
+  const token = credentials.slice(0, end);
+  return isToken68(token) ? token : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type BearerError, bearerChallenge as challenge } from '@tessera/jwt/internal';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -42,6 +43,6 @@ export function sendError(
 }
 
 /** RFC 6750 challenge for the server's own Bearer routes. */
-export function bearerChallenge(error?: 'invalid_token' | 'insufficient_scope' | 'invalid_request'): string {
-  return error === undefined ? 'Bearer realm="tessera"' : `Bearer realm="tessera", error="${error}"`;
+export function bearerChallenge(error?: BearerError): string {
+  return challenge('tessera', error);
 }

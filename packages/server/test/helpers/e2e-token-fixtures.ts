@@ -1,22 +1,21 @@
 // Key files and hand-made tokens for the `tessera token` tests.
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJwk, importPem } from '@tessera/jwt';
 import { runCli } from './e2e-cli.js';
+import { hmacToken } from './forge.js';
 
-/** base64url of a JSON value. */
-export const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+export { b64 } from './forge.js';
 
 /** An HS256 token made by hand, so tests can make tokens the CLI would refuse to sign. */
 export function hs256(
   payload: object,
   secret: string | Buffer,
-  header: object = { alg: 'HS256', typ: 'JWT' },
+  header: { alg: string; [name: string]: unknown } = { alg: 'HS256', typ: 'JWT' },
 ) {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  return hmacToken(header, payload, secret);
 }
 
 /** Runs `tessera token ARGS…`. */

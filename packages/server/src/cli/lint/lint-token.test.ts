@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { b64, hmacToken } from '../../../test/helpers/forge.js';
 import { COMMON_SECRETS } from './common-secrets.js';
 import { type Finding, LINT_RULES, lintToken } from './lint-token.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const T = NOW.getTime() / 1000;
 const STRONG = randomBytes(48);
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** An HS256 token signed with `secret` (or a random one). */
 function hs(
@@ -17,9 +16,7 @@ function hs(
   secret: Uint8Array | string = STRONG,
   alg = 'HS256',
 ): string {
-  const input = `${b64({ alg, typ: 'JWT', ...header })}.${b64(payload)}`;
-  const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg] as string;
-  return `${input}.${createHmac(hash, secret).update(input).digest('base64url')}`;
+  return hmacToken({ alg, typ: 'JWT', ...header }, payload, secret);
 }
 
 /** A clean payload: every recommended claim, a 10-minute lifetime. */

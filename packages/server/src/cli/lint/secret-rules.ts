@@ -1,22 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { HmacAlg } from '@tessera/jwt';
+import { ALGS, isHmacAlg } from '@tessera/jwt/internal';
 import { COMMON_SECRETS, isCommonSecret } from './common-secrets.js';
 import { type Finding, finding } from './findings.js';
 import type { ParsedToken } from './parse-token.js';
-
-const HMAC = {
-  HS256: { hash: 'sha256', minBytes: 32 },
-  HS384: { hash: 'sha384', minBytes: 48 },
-  HS512: { hash: 'sha512', minBytes: 64 },
-} as const;
-
-type HmacAlg = keyof typeof HMAC;
 
 /** Fewer distinct bytes than this is a pattern (`aaaa…`, `abab…`), not a random secret. */
 const MIN_DISTINCT_BYTES = 8;
 
 /** True when `secret` produced the token's HMAC signature (constant-time compare). */
 function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array | string): boolean {
-  const expected = createHmac(HMAC[alg].hash, secret).update(token.signingInput).digest();
+  const expected = createHmac(ALGS[alg].hash as string, secret)
+    .update(token.signingInput)
+    .digest();
   return expected.length === token.signature.length && timingSafeEqual(expected, token.signature);
 }
 
@@ -32,7 +28,7 @@ function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array | strin
  */
 export function lintSecret(token: ParsedToken, secret: Uint8Array | string | undefined): Finding[] {
   const alg = token.header.alg;
-  if (typeof alg !== 'string' || !Object.hasOwn(HMAC, alg)) {
+  if (!isHmacAlg(alg)) {
     return secret === undefined
       ? []
       : [
@@ -43,7 +39,7 @@ export function lintSecret(token: ParsedToken, secret: Uint8Array | string | und
           ),
         ];
   }
-  const hmacAlg = alg as HmacAlg;
+  const hmacAlg = alg;
   const out: Finding[] = [];
   const knownSecretSigned = COMMON_SECRETS.some((s) => signedWith(token, hmacAlg, s));
 
@@ -74,7 +70,8 @@ export function lintSecret(token: ParsedToken, secret: Uint8Array | string | und
       ),
     );
   }
-  const { minBytes } = HMAC[hmacAlg];
+  // RFC 7518 §3.2: at least as many bytes as the hash output.
+  const minBytes = ALGS[hmacAlg].hashBytes;
   if (bytes.length < minBytes) {
     out.push(
       finding(

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenPair } from '../../service/index.js';
 import { bearerToken } from '../bearer.js';
 import { isBrowserClient } from '../browser.js';
-import { sendError } from '../errors.js';
+import { bearerChallenge, sendError } from '../errors.js';
 import { requestMeta } from '../request-meta.js';
 import type { RouteContext } from './context.js';
 
@@ -138,7 +138,7 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (refreshToken === undefined) {
         if (access === undefined)
           return sendError(reply, 400, 'invalid_request', 'a Bearer token or refresh_token is required');
-        reply.header('www-authenticate', 'Bearer realm="tessera", error="invalid_token"');
+        reply.header('www-authenticate', bearerChallenge('invalid_token'));
         return sendError(reply, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
       }
       // Like RFC 7009: an unknown or dead refresh token still answers 204.

@@ -8,6 +8,7 @@ import {
   sign as cryptoSign,
   type KeyObject,
 } from 'node:crypto';
+import type { Key } from '../../src/index.js';
 
 /** The frozen clock of every attack test. */
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -76,6 +77,11 @@ export function rawSign(
       if (alg !== 'EdDSA') throw new Error(`rawSign cannot sign ${alg}`);
       return cryptoSign(null, data, key);
   }
+}
+
+/** The base64url signature of `signingInput` by a private or secret Key, straight through node:crypto. */
+export function rawSignature(signingInput: string, key: Key): string {
+  return rawSign(key.alg, key.keyObject, signingInput).toString('base64url');
 }
 
 /** Joins segments and signs `h.p` with `key` as `alg` (or appends `signature` as given). */
