@@ -1,4 +1,11 @@
-import { PostgresDialect } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type Kysely,
+  PostgresDialect,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../errors.js';
 
@@ -62,5 +69,37 @@ export function createPostgresDialect(options: PostgresPoolOptions): {
   // An idle connection dropped by the server must not crash the process: the pool replaces it,
   // and errors on checked-out connections still reach the query that was running.
   pool.on('error', () => {});
-  return { dialect: new PostgresDialect({ pool }), pool };
+  return { dialect: new SchemaPostgresDialect({ pool }, options.schema), pool };
+}
+
+/**
+ * Kysely's PostgreSQL introspector reads every table of every schema, calling
+ * pg_get_serial_sequence on each: a schema dropped meanwhile by anyone else on the database makes
+ * it fail with "schema … does not exist", and our migrations fail with it. The migrator only needs
+ * the schemas and the tables of our own schema, so this one reads just those.
+ */
+class SchemaPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly schema: string,
+  ) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const schema = this.schema;
+    const getSchemas = async (): Promise<SchemaMetadata[]> => {
+      const { rows } = await sql<{
+        name: string;
+      }>`select nspname as name from pg_catalog.pg_namespace`.execute(db);
+      return rows;
+    };
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; type: string }>`
+        select table_name as name, table_type as type from information_schema.tables
+        where table_schema = ${schema}`.execute(db);
+      return rows.map((row) => ({ name: row.name, schema, isView: row.type === 'VIEW', columns: [] }));
+    };
+    return { getSchemas, getTables, getMetadata: async () => ({ tables: await getTables() }) };
+  }
 }
