@@ -91,25 +91,44 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion (cwd: the repository root unless given). */
+/** Process groups of the commands still running: killed when this process exits, whatever happens. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) killGroup(pid);
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {} // already gone
+}
+
+/**
+ * Runs a command to completion (cwd: the repository root unless given; `opts.env` replaces the
+ * whole environment). It runs in a process group of its own, so that a timeout also ends what
+ * it started (npm's install scripts, a compiler).
+ */
 export function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  opts: { cwd?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: opts.cwd ?? REPO_ROOT,
-      env: childEnv(env),
+      env: opts.env ?? childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      if (pid !== undefined) killGroup(pid);
       reject(new Error(`${command} ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
     }, opts.timeoutMs ?? RUN_DEADLINE_MS);
     child.once('error', (err) => {
@@ -118,6 +137,7 @@ export function run(
     });
     child.once('close', (code) => {
       clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
       resolve({ code, stdout, stderr });
     });
   });
