@@ -1,4 +1,5 @@
-# With the auth server (`npm start` in the Tessera repository) and guard-express.ts running:
+# From the Tessera repository (there `npx tessera` is its CLI; elsewhere: npx @tessera/server), with the
+# auth server (`npm start`) and guard-express.ts (`npx tsx examples/guard-express.ts`) running:
 API=${API:-http://127.0.0.1:3000}
 APP=${APP:-http://127.0.0.1:8080}
 printf '%s' 'correct horse battery staple' | npx tessera users add alice@example.com --password-stdin --role admin
