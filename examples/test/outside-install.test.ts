@@ -24,6 +24,9 @@ interface Manifest {
   name: string;
   version: string;
   private?: boolean;
+  main?: string;
+  types?: string;
+  exports?: unknown;
   bin?: Record<string, string>;
   devDependencies?: Record<string, string>;
   dependencies?: Record<string, string>;
@@ -44,6 +47,20 @@ async function npm(args: string[], cwd: string, timeoutMs = 120_000, env = userE
   const result = await run('npm', args, {}, { cwd, timeoutMs, env });
   assert.equal(result.code, 0, `npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result;
+}
+
+/** The files a manifest points at (wildcard export patterns aside). */
+function entryPoints(manifest: Manifest): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('*')) found.push(value);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const inner of Object.values(value)) walk(inner);
+    }
+  };
+  walk([manifest.main, manifest.types, manifest.exports, manifest.bin]);
+  return found;
 }
 
 /** The public packages: every packages/<name> whose package.json is not private. */
@@ -103,16 +120,18 @@ describe('the packed packages, installed outside the repository', {
     }>;
     assert.deepEqual(packed.map((p) => p.name).sort(), packages.map((p) => p.manifest.name).sort());
     for (const { name, filename, files } of packed) {
-      const paths = files.map((f) => f.path);
-      assert.ok(paths.includes('package.json') && paths.includes('README.md'), `${name}: ${paths}`);
-      assert.ok(paths.includes('dist/index.js') && paths.includes('dist/index.d.ts'), `${name}: no dist`);
-      const stray = paths.filter((p) => /^(src|test)\/|\.tsbuildinfo$|\.test\.(js|d\.ts)$/.test(p));
-      assert.deepEqual(stray, [], `${name} packs what users do not need`);
+      const paths = new Set(files.map((f) => f.path));
       const manifest = packages.find((p) => p.manifest.name === name)?.manifest;
-      for (const target of Object.values(manifest?.bin ?? {})) {
+      assert.ok(manifest !== undefined && paths.has('package.json') && paths.has('README.md'), name);
+      // Everything package.json points at is in the tarball: exports, main, types and bin.
+      for (const target of entryPoints(manifest)) {
+        assert.ok(paths.has(target.replace(/^\.\//, '')), `${name}: ${target} is not packed`);
+      }
+      const stray = [...paths].filter((p) => /^(src|test)\/|\.tsbuildinfo$|\.test\.(js|d\.ts)$/.test(p));
+      assert.deepEqual(stray, [], `${name} packs what users do not need`);
+      for (const target of Object.values(manifest.bin ?? {})) {
         const file = files.find((f) => f.path === target.replace(/^\.\//, ''));
-        assert.ok(file, `${name}: bin ${target} is not packed`);
-        assert.equal(file.mode & 0o111, 0o111, `${name}: bin ${target} is not executable`);
+        assert.equal((file?.mode ?? 0) & 0o111, 0o111, `${name}: bin ${target} is not executable`);
       }
       tarballs.push(join(work, 'tarballs', filename));
     }
