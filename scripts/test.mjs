@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages'];
+const roots = ['packages', 'examples/test'];
 const skip = new Set(['node_modules', 'dist', 'data', '.tmp']);
 
 function walk(dir, out) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
-import { requireAuth, requirePermission, requireRole } from '../src/adapters/express.js';
+import { authOf, requireAuth, requirePermission, requireRole } from '../src/adapters/express.js';
 import { GuardError } from '../src/index.js';
 import { attackSuite, type Send } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
@@ -15,7 +15,11 @@ const headerOnly = testGuard();
 const app = express();
 app.set('env', 'test'); // Express's default error handler logs every error outside 'test'
 app.get('/profile', requireAuth(guard), (req, res) => {
-  res.json({ subject: req.auth?.subject, roles: req.auth?.roles });
+  const auth = authOf(req);
+  res.json({ subject: auth.subject, roles: auth.roles });
+});
+app.get('/unguarded', (req, res) => {
+  res.json({ subject: authOf(req).subject });
 });
 app.get('/admin', requireAuth(guard), requireRole('admin', 'owner'), (_req, res) => {
   res.json({ ok: true });
@@ -110,6 +114,12 @@ describe('express: authorization', () => {
   test('requireAuth with roles authorizes too', async () => {
     assert.equal((await get('/admin-inline', { authorization: user })).status, 403);
     assert.equal((await get('/admin-inline', { authorization: admin })).status, 200);
+  });
+
+  test('authOf without requireAuth is a wiring error, not an anonymous request', async () => {
+    const res = await get('/unguarded', { authorization: user });
+    assert.equal(res.status, 599);
+    assert.match(res.body.wiring, /authOf\(req\) needs requireAuth/);
   });
 
   test('requireRole without requireAuth is a wiring error handed to next()', async () => {

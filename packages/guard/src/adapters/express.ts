@@ -11,7 +11,10 @@ declare global {
   // Declaration merging into Express's global namespace is how req gains a typed member.
   namespace Express {
     interface Request {
-      /** Who made the request: set by `requireAuth`. */
+      /**
+       * Who made the request: set by `requireAuth`. Optional in the type because TypeScript cannot
+       * see which routes are behind requireAuth; in their handlers, `authOf(req)` is non-optional.
+       */
       auth?: AuthContext;
     }
   }
@@ -43,7 +46,8 @@ type WithPassError = Request & { [PASS_ERROR]?: true };
  *
  * @example
  * app.get('/profile', requireAuth(guard), (req, res) => {
- *   res.json({ user: req.auth.subject, roles: req.auth.roles });
+ *   const auth = authOf(req);
+ *   res.json({ user: auth.subject, roles: auth.roles });
  * });
  * app.delete('/users/:id', requireAuth(guard, { roles: ['admin'] }), deleteUser);
  */
@@ -67,6 +71,23 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
   return function tesseraRequireAuth(req: WithPassError, res: Response, next: NextFunction): void {
     settle(check, accept, fail, req, res, next);
   };
+}
+
+/**
+ * The AuthContext that requireAuth set on this request (`req.auth`), typed as
+ * present: for the handlers of routes behind requireAuth. Throws when it is
+ * missing, which means the route is not behind requireAuth (a wiring mistake).
+ *
+ * @example
+ * app.get('/profile', requireAuth(guard), (req, res) => {
+ *   const auth = authOf(req);
+ *   res.json({ user: auth.subject, roles: auth.roles });
+ * });
+ */
+export function authOf(req: Request): AuthContext {
+  const auth = req.auth;
+  if (auth === undefined) throw new Error('@tessera/guard: authOf(req) needs requireAuth before the handler');
+  return auth;
 }
 
 /**
