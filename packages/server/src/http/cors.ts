@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 const ALLOW_METHODS = 'GET, POST, PATCH, DELETE';
-const ALLOW_HEADERS = 'authorization, content-type, x-tessera-client';
+const ALLOW_HEADERS = 'authorization, content-type, x-tessera-client, x-tessera-device';
 
 /**
  * CORS for the configured `allowedOrigins` only: a single-page app on another
