@@ -7,7 +7,9 @@ USER_ID=$(curl -s -X POST $API/auth/register -H 'content-type: application/json'
 
 LOGIN=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \
   -d '{"email":"ada@example.com","password":"correct horse battery"}')
-# {"access_token":"eyJ…","token_type":"Bearer","expires_in":600,"session_id":"…","refresh_token":"…"}
+# {"access_token":"eyJ…","token_type":"Bearer","expires_in":600,"session_id":"…","refresh_token":"…","device_token":"v1.…"}
+# Keep device_token and send it as `X-Tessera-Device: v1.…` at later logins: during an
+# attack on the account, logins with it are not slowed down by the attacker's failures.
 ACCESS=$(echo "$LOGIN" | jq -r .access_token)
 REFRESH=$(echo "$LOGIN" | jq -r .refresh_token)
 

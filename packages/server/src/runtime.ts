@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TesseraConfig } from './config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -22,6 +22,35 @@ export async function openStore(config: TesseraConfig): Promise<Store> {
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   return createSqlStore({ dialect: 'sqlite', filename: join(config.dataDir, SQLITE_FILE) });
+}
+
+/** The code of the warning {@link dataDirWarning} gives; docs/errors.md lists it. */
+export const DATA_DIR_WARNING = 'WARN_DATA_DIR_OPEN';
+
+/**
+ * A one-line warning when the data directory (SQLite database, kek.key) is open to its group or
+ * to everyone: the files in it are created 0600, but a directory others may enter lets them see
+ * the files and read any copy made with a looser mode (a backup, an older release). Null when it
+ * is private, missing, or holds nothing (PostgreSQL with TESSERA_KEK set).
+ *
+ * @example
+ * const warning = dataDirWarning(config);
+ * if (warning !== null) process.stderr.write(`tessera: warning: ${warning}\n`);
+ */
+export function dataDirWarning(config: TesseraConfig): string | null {
+  if (config.databaseUrl !== undefined && config.kek !== undefined) return null;
+  let mode: number;
+  try {
+    mode = statSync(config.dataDir).mode;
+  } catch {
+    return null;
+  }
+  if ((mode & 0o077) === 0) return null;
+  const octal = (mode & 0o777).toString(8).padStart(4, '0');
+  return (
+    `${DATA_DIR_WARNING}: the data directory ${config.dataDir} is open to ${mode & 0o007 ? 'every local user' : 'its group'} ` +
+    `(mode ${octal}); it holds the database and the key-encryption key: chmod 700 ${config.dataDir}`
+  );
 }
 
 /** A started service with its store and metrics; `close` stops and releases everything. */

@@ -37,9 +37,9 @@ describe('R4 CSRF on cookie refresh', () => {
     });
   }
 
-  it('the cookie is HttpOnly; Secure; SameSite=Strict; Path=/auth', async () => {
+  it('the cookie is HttpOnly; Secure; SameSite=Strict; Path=/', async () => {
     const { cookie } = await browserLogin();
-    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/auth']) {
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']) {
       assert.ok(cookie.attributes.includes(attribute), attribute);
     }
   });

@@ -54,7 +54,7 @@ describe('POST /auth/login, /auth/refresh (body mode)', () => {
   });
   after(() => t.cleanup());
 
-  it('login: 200 { access_token, token_type, expires_in, refresh_token, session_id }, no-store', async () => {
+  it('login: 200 { access_token, token_type, expires_in, refresh_token, session_id, device_token }, no-store', async () => {
     const res = await login(t.app, 'ada@example.com');
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['cache-control'], 'no-store');
@@ -62,6 +62,7 @@ describe('POST /auth/login, /auth/refresh (body mode)', () => {
     const body = json<TokenBody>(res);
     assert.deepEqual(Object.keys(body).sort(), [
       'access_token',
+      'device_token',
       'expires_in',
       'refresh_token',
       'session_id',

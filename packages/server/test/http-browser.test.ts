@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { REFRESH_COOKIE } from '../src/http/browser.js';
+import { DEVICE_COOKIE, PLAIN_REFRESH_COOKIE, REFRESH_COOKIE } from '../src/http/browser.js';
 import {
   bearer,
   errorBody,
@@ -25,7 +25,7 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
   });
   after(() => t.cleanup());
 
-  it('login puts the refresh token only in an HttpOnly; Secure; SameSite=Strict; Path=/auth cookie', async () => {
+  it('login puts the refresh token only in a __Host- cookie: HttpOnly; Secure; SameSite=Strict; Path=/', async () => {
     const res = await login(t.app, 'ada@example.com', undefined, { headers: BROWSER });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['cache-control'], 'no-store');
@@ -38,8 +38,12 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
     assert.ok(cookie.attributes.includes('HttpOnly'));
     assert.ok(cookie.attributes.includes('Secure'));
     assert.ok(cookie.attributes.includes('SameSite=Strict'));
-    assert.ok(cookie.attributes.includes('Path=/auth'));
+    assert.ok(cookie.attributes.includes('Path=/'));
+    assert.ok(!cookie.attributes.some((a) => a.toLowerCase().startsWith('domain=')));
     assert.ok(cookie.attributes.includes(`Max-Age=${14 * 24 * 3600}`));
+    // The device token goes in a cookie of the same kind (H3), never in the body.
+    const device = setCookie(res, DEVICE_COOKIE);
+    assert.ok(device?.attributes.includes('HttpOnly') && device.attributes.includes('Path=/'));
     // The cookie's value is a working refresh token.
     assert.equal((await refresh(t.app, cookie.value)).statusCode, 200);
   });
@@ -89,7 +93,7 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
     assert.equal(errorBody(res).error, 'invalid_grant');
     const cleared = setCookie(res, REFRESH_COOKIE);
     assert.equal(cleared?.value, '');
-    assert.ok(cleared?.attributes.includes('Path=/auth'));
+    assert.ok(cleared?.attributes.includes('Path=/'));
   });
 
   it('logout with the cookie (allowed Origin) ends the session and clears the cookie', async () => {
@@ -184,19 +188,19 @@ describe('CORS for allowedOrigins', () => {
 });
 
 describe('insecureCookies (development on localhost)', () => {
-  it('drops Secure from the cookie and nothing else', async () => {
+  it('drops Secure from the cookie, and so the __Host- prefix browsers would refuse without it', async () => {
     const t = await openTestApp({ config: { host: '127.0.0.1', insecureCookies: true } });
     after(() => t.cleanup());
     await register(t.app, 'ada@example.com');
     const cookie = setCookie(
       await login(t.app, 'ada@example.com', undefined, { headers: BROWSER }),
-      REFRESH_COOKIE,
+      PLAIN_REFRESH_COOKIE,
     );
     assert.ok(cookie);
     assert.ok(!cookie.attributes.includes('Secure'));
     assert.ok(cookie.attributes.includes('HttpOnly'));
     assert.ok(cookie.attributes.includes('SameSite=Strict'));
-    assert.ok(cookie.attributes.includes('Path=/auth'));
+    assert.ok(cookie.attributes.includes('Path=/'));
   });
 
   it('is refused for a host other than loopback', async () => {

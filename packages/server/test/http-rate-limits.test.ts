@@ -36,9 +36,11 @@ function registerFrom(t: TestApp, email: string, remoteAddress: string) {
 }
 
 describe('rate limits (defaults)', () => {
-  it('has limits for login per IP and per email, register per IP and per email, refresh per IP', () => {
+  it('has limits for login per IP, per account and address, per account; register; refresh; password change', () => {
     assert.deepEqual(DEFAULT_LIMITS.loginPerIp, { max: 30, windowMs: MINUTE });
-    assert.deepEqual(DEFAULT_LIMITS.loginPerEmail, { max: 10, windowMs: 15 * MINUTE });
+    assert.deepEqual(DEFAULT_LIMITS.loginPerEmailAndIp, { max: 5, windowMs: 15 * MINUTE });
+    assert.deepEqual(DEFAULT_LIMITS.loginPerEmail, { max: 100, windowMs: 60 * MINUTE });
+    assert.deepEqual(DEFAULT_LIMITS.passwordChangePerUser, { max: 10, windowMs: 15 * MINUTE });
     assert.deepEqual(DEFAULT_LIMITS.registerPerIp, { max: 10, windowMs: 15 * MINUTE });
     assert.deepEqual(DEFAULT_LIMITS.registerPerEmail, { max: 5, windowMs: 15 * MINUTE });
     assert.deepEqual(DEFAULT_LIMITS.refreshPerIp, { max: 300, windowMs: MINUTE });
@@ -64,24 +66,56 @@ describe('rate limits (defaults)', () => {
     );
   });
 
-  it('login per email, any case, from any IP: the 11th attempt in 15 minutes is 429', async () => {
+  it('login per account and address: 5 tries, then each waits twice as long; Retry-After is honest', async () => {
     const t = await openTestApp({ config: { rateLimits: DEFAULT_LIMITS } });
     after(() => t.cleanup());
     await t.service.accounts.register('ada@example.com', PASSWORD);
-    for (let i = 0; i < 10; i++) {
+    const from = { remoteAddress: '198.51.100.1' };
+    for (let i = 0; i < 5; i++) {
+      // Any case and surrounding spaces: one account.
       const email = i % 2 === 0 ? 'ada@example.com' : ' ADA@example.com';
-      const res = await login(t.app, email, 'wrong password', { remoteAddress: `198.51.100.${i}` });
+      assert.equal((await login(t.app, email, 'wrong password', from)).statusCode, 401);
+    }
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const limited = await login(t.app, 'ada@example.com', 'wrong password', from);
+      assertLimited(limited, 15 * 60);
+      const wait = Number(limited.headers['retry-after']);
+      waits.push(wait);
+      // Waiting as told lets the next try through: a delay, not a lock.
+      t.clock.advance(wait * SECOND);
+      assert.equal((await login(t.app, 'ada@example.com', 'wrong password', from)).statusCode, 401);
+    }
+    assert.ok(
+      waits.every((w, i) => i === 0 || w > waits[i - 1]!),
+      `Retry-After grows: ${waits.join(', ')}`,
+    );
+    // The right password from there, once allowed, logs in and forgives the failures.
+    const limited = await login(t.app, 'ada@example.com', PASSWORD, from);
+    t.clock.advance(Number(limited.headers['retry-after']) * SECOND);
+    assert.equal((await login(t.app, 'ada@example.com', PASSWORD, from)).statusCode, 200);
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await login(t.app, 'ada@example.com', 'wrong password', from)).statusCode, 401);
+    }
+  });
+
+  it('login per account, any address: 100 tries an hour from new addresses, then progressive delay', async () => {
+    const t = await openTestApp({ config: { rateLimits: DEFAULT_LIMITS } });
+    after(() => t.cleanup());
+    await t.service.accounts.register('ada@example.com', PASSWORD);
+    for (let i = 0; i < 100; i++) {
+      const res = await login(t.app, 'ada@example.com', 'wrong password', { remoteAddress: `10.1.${i}.1` });
       assert.equal(res.statusCode, 401);
     }
-    const limited = await login(t.app, 'ada@example.com', PASSWORD, { remoteAddress: '198.51.100.200' });
-    assertLimited(limited, 15 * 60);
+    assertLimited(await login(t.app, 'ada@example.com', PASSWORD, { remoteAddress: '10.2.0.1' }), 60 * 60);
+    // Another account is not affected.
     assert.equal(
-      (await login(t.app, 'bob@example.com', PASSWORD, { remoteAddress: '198.51.100.200' })).statusCode,
+      (await login(t.app, 'bob@example.com', PASSWORD, { remoteAddress: '10.2.0.1' })).statusCode,
       401,
     );
-    t.clock.advance(15 * MINUTE);
+    t.clock.advance(60 * MINUTE);
     assert.equal(
-      (await login(t.app, 'ada@example.com', PASSWORD, { remoteAddress: '198.51.100.200' })).statusCode,
+      (await login(t.app, 'ada@example.com', PASSWORD, { remoteAddress: '10.2.0.1' })).statusCode,
       200,
     );
   });
@@ -112,9 +146,9 @@ describe('rate limits (defaults)', () => {
     assert.equal((await refresh(t.app, 'A'.repeat(43), '203.0.113.6')).statusCode, 401);
   });
 
-  it('password change per user: guessing the current password is limited like login per email', async () => {
+  it('password change per user: guessing the current password is limited (passwordChangePerUser)', async () => {
     const t = await openTestApp({
-      config: { rateLimits: { ...DEFAULT_LIMITS, loginPerEmail: { max: 3, windowMs: MINUTE } } },
+      config: { rateLimits: { ...DEFAULT_LIMITS, passwordChangePerUser: { max: 3, windowMs: MINUTE } } },
     });
     after(() => t.cleanup());
     await register(t.app, 'ada@example.com');
@@ -132,13 +166,12 @@ describe('rate limits (defaults)', () => {
 
   it('are kept in the store: a restart does not reset them', async () => {
     const first = await openTestApp({ config: { rateLimits: DEFAULT_LIMITS } });
-    for (let i = 0; i < 10; i++) {
-      await login(first.app, 'ada@example.com', 'wrong password', { remoteAddress: `198.51.100.${i}` });
-    }
-    assertLimited(await login(first.app, 'ada@example.com', PASSWORD), 15 * 60);
-    first.clock.advance(10 * SECOND);
+    const from = { remoteAddress: '198.51.100.9' };
+    for (let i = 0; i < 5; i++) await login(first.app, 'ada@example.com', 'wrong password', from);
+    assertLimited(await login(first.app, 'ada@example.com', PASSWORD, from), 15 * 60);
+    first.clock.advance(SECOND);
     const second = await first.restart();
     after(() => second.cleanup());
-    assertLimited(await login(second.app, 'ada@example.com', PASSWORD), 15 * 60);
+    assertLimited(await login(second.app, 'ada@example.com', PASSWORD, from), 15 * 60);
   });
 });

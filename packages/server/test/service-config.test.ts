@@ -29,7 +29,9 @@ describe('loadConfig', () => {
     }
     assert.deepEqual(Object.keys(config.rateLimits).sort(), [
       'loginPerEmail',
+      'loginPerEmailAndIp',
       'loginPerIp',
+      'passwordChangePerUser',
       'refreshPerIp',
       'registerPerEmail',
       'registerPerIp',

@@ -1,4 +1,5 @@
 import { isJwtError } from '@tessera/jwt';
+import { safeText } from './format.js';
 
 /**
  * An expected failure of a command: its message is shown as is, on one line,
@@ -21,13 +22,14 @@ export class CliError extends Error {
 /**
  * The one line printed for an error that ends a command. JwtErrors show their
  * code (their messages never hold key material); other errors show only their
- * message, flattened to one line.
+ * message, flattened to one line, with control and bidi characters made visible
+ * (a message may quote an email or a name from the store).
  *
  * @example
  * process.stderr.write(`tessera: ${describeError(err)}\n`);
  */
 export function describeError(err: unknown): string {
-  if (isJwtError(err)) return `${err.code}: ${err.message}`;
+  if (isJwtError(err)) return safeText(`${err.code}: ${err.message}`);
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+  return safeText(message.replace(/\s*\n\s*/g, ' ').trim()) || 'unknown error';
 }

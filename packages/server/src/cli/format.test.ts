@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeEpoch, formatDuration, quote, safeJson, table } from './format.js';
+import { describeEpoch, formatDuration, quote, safeJson, safeText, table } from './format.js';
 
 describe('format', () => {
   it('formats durations with at most two units', () => {
@@ -34,7 +34,23 @@ describe('format', () => {
     assert.equal(quote('x'.repeat(100), 3), '"xxx…"');
   });
 
-  it('pads table columns', () => {
+  it('escapes zero-width, bidi and astral format characters in JSON too', () => {
+    const hostile = { s: 'a\u200bb\u2066c\ufeffd\u{e0001}e\u2028f\u061c' };
+    const text = safeJson(hostile);
+    assert.equal(text, '{"s":"a\\u200bb\\u2066c\\ufeffd\\udb40\\udc01e\\u2028f\\u061c"}');
+    assert.deepEqual(JSON.parse(text), hostile);
+  });
+
+  it('safeText shows every control, bidi and zero-width character as \\u{…}', () => {
+    assert.equal(
+      safeText('a\u001b[2Jb\u0000c\u009bd\u202ee\u200bf\tg'),
+      'a\\u{1b}[2Jb\\u{0}c\\u{9b}d\\u{202e}e\\u{200b}f\\u{9}g',
+    );
+    assert.equal(safeText('ada@example.com, иван@пример.рф'), 'ada@example.com, иван@пример.рф');
+  });
+
+  it('pads table columns, and escapes every cell', () => {
     assert.equal(table(['A', 'BB'], [['long', 'x']]), 'A     BB\nlong  x');
+    assert.equal(table(['A'], [['x\u001b[8my']]), 'A\nx\\u{1b}[8my');
   });
 });

@@ -1,8 +1,29 @@
-/** C1 controls and bidirectional overrides: JSON.stringify leaves them, terminals obey them. */
-const UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * What a terminal must never receive raw: C0 controls (ESC starts escape sequences), DEL, C1
+ * controls (U+009B is a one-byte CSI), line and paragraph separators, and every format character
+ * (Cf: bidi overrides and isolates, U+200E/F, U+061C, zero-width U+200B–200D, U+2060, U+FEFF, …).
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** The same minus what JSON.stringify already escapes (C0, the quote and backslash are escaped as JSON). */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
-function escapeUnsafe(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** `\\uXXXX` for each UTF-16 unit, so an astral format character (U+E0001…) stays valid JSON. */
+function escapeUnsafeJson(text: string): string {
+  return text.replace(UNSAFE_IN_JSON, (c) =>
+    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
+/**
+ * Text for a terminal: every control, bidi and invisible format character becomes a visible
+ * `\u{…}`, so a stored value (an email a visitor registered, a name from a token) can't move the
+ * cursor, hide rows, set the window title or reorder what the operator reads.
+ *
+ * @example
+ * safeText('ada\u001b]0;pwned\u0007@example.com'); // 'ada\\u{1b}]0;pwned\\u{7}@example.com'
+ */
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 /**
@@ -14,7 +35,7 @@ function escapeUnsafe(text: string): string {
  * safeJson({ alg: 'none' }, 2);
  */
 export function safeJson(value: unknown, indent?: number): string {
-  return escapeUnsafe(JSON.stringify(value, null, indent));
+  return escapeUnsafeJson(JSON.stringify(value, null, indent));
 }
 
 /**
@@ -71,12 +92,14 @@ export function isoOrDash(epochMs: number | null | undefined): string {
 }
 
 /**
- * A plain text table: a header row, then one row per record, columns padded.
+ * A plain text table: a header row, then one row per record, columns padded. Every cell goes
+ * through {@link safeText}, whatever the store holds.
  *
  * @example
  * table(['kid', 'state'], [['abc', 'active']]);
  */
-export function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], unsafeRows: string[][]): string {
+  const rows = unsafeRows.map((row) => row.map(safeText));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -3,7 +3,8 @@ import { DEFAULT_ARGON2 } from '../service/passwords.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-const DAY = 24 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /**
  * Schema options Tessera adds to JSON Schema: `sensitive` values are never printed (the README
@@ -20,6 +21,24 @@ const rateLimit = (max: number, windowMs: number, description: string) =>
   T.Object(
     {
       max: T.Integer({ minimum: 1, maximum: 1_000_000, description: `${description}: requests per window` }),
+      windowMs: T.Integer({
+        minimum: SECOND,
+        maximum: DAY,
+        description: `${description}: window length (ms)`,
+      }),
+    },
+    { additionalProperties: false, default: { max, windowMs }, description },
+  );
+
+/** A limit whose attempts past `max` are spaced out (1 s, 2 s, 4 s … after the window opened) rather than refused. */
+const progressive = (max: number, windowMs: number, description: string) =>
+  T.Object(
+    {
+      max: T.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: `${description}: attempts per window before each next waits twice as long`,
+      }),
       windowMs: T.Integer({
         minimum: SECOND,
         maximum: DAY,
@@ -179,13 +198,35 @@ export const CONFIG_SCHEMA = T.Object(
     ),
     rateLimits: T.Object(
       {
-        loginPerIp: rateLimit(30, MINUTE, 'logins per client address'),
-        loginPerEmail: rateLimit(10, 15 * MINUTE, 'logins per account'),
+        loginPerIp: rateLimit(
+          30,
+          MINUTE,
+          'login attempts per client address, any account (skipped with a device token)',
+        ),
+        loginPerEmailAndIp: progressive(
+          5,
+          15 * MINUTE,
+          'login attempts per account from one address or one device',
+        ),
+        loginPerEmail: progressive(
+          100,
+          HOUR,
+          'login attempts per account from new addresses without a device token',
+        ),
+        passwordChangePerUser: rateLimit(
+          10,
+          15 * MINUTE,
+          'current-password checks per user at POST /auth/password',
+        ),
         registerPerIp: rateLimit(10, 15 * MINUTE, 'registrations per client address'),
         registerPerEmail: rateLimit(5, 15 * MINUTE, 'registrations per email'),
         refreshPerIp: rateLimit(300, MINUTE, 'refreshes per client address'),
       },
-      { additionalProperties: false, default: {}, description: 'fixed-window limits, kept in the store' },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'fixed-window limits, kept in the store (login throttling: docs/security.md H3)',
+      },
     ),
     registration: T.Union([T.Literal('open'), T.Literal('closed')], {
       default: 'open',

@@ -8,6 +8,7 @@ import { BrowserSessions } from './browser.js';
 import { allowCors } from './cors.js';
 import { sendError } from './errors.js';
 import { lazyChildLogger } from './lazy-logger.js';
+import { loginThrottleHook } from './login-throttle.js';
 import type { Metrics } from './metrics.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
 import { adminRoutes } from './routes/admin.js';
@@ -29,12 +30,14 @@ export interface AppOptions {
 const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-tessera-device"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.current_password',
   '*.new_password',
   '*.refresh_token',
   '*.access_token',
+  '*.device_token',
 ];
 
 /**
@@ -91,21 +94,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'no such route'));
 
+  const browser = new BrowserSessions(config);
   const ctx: RouteContext = {
     service,
-    browser: new BrowserSessions(config),
+    browser,
     limits: {
-      login: limiter(app, [
-        ['login:ip', config.rateLimits.loginPerIp, (r) => r.ip],
-        ['login:email', config.rateLimits.loginPerEmail, (r) => emailOf(r)],
-      ]),
+      // Per address, per (account, address or device) and per account, with progressive delay
+      // and device tokens, so an attacker's failures can't lock the owner out (LoginThrottle).
+      login: loginThrottleHook(service.loginThrottle, browser),
       register: limiter(app, [
         ['register:ip', config.rateLimits.registerPerIp, (r) => r.ip],
         ['register:email', config.rateLimits.registerPerEmail, (r) => emailOf(r)],
       ]),
       refresh: limiter(app, [['refresh:ip', config.rateLimits.refreshPerIp, (r) => r.ip]]),
       password: limiter(app, [
-        ['password:user', config.rateLimits.loginPerEmail, (r) => r.principal?.userId],
+        ['password:user', config.rateLimits.passwordChangePerUser, (r) => r.principal?.userId],
       ]),
     },
   };

@@ -21,7 +21,7 @@ export async function allowCors(app: FastifyInstance, origins: readonly string[]
       callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-tessera-client'],
+    allowedHeaders: ['authorization', 'content-type', 'x-tessera-client', 'x-tessera-device'],
     maxAge: 600,
     // Every OPTIONS request of an allowed origin is answered, as before, even without
     // Access-Control-Request-Method (the strict mode would answer it 400).

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
  */
 export const HTTP_ERROR_CODES = {
   invalid_request:
-    'Bad input (400): a schema violation, invalid JSON, a password outside 8–1024 bytes; also 403 for a cookie request without an allowed Origin, 413/415 for oversized or non-JSON bodies.',
+    'Bad input (400): a schema violation, invalid JSON, an email that is not a valid address, a new password that is refused (the description says why: too short or too long, too common, or containing the email’s name), a request carrying the refresh cookie twice; also 403 for a cookie request without an allowed Origin, 413/415 for oversized or non-JSON bodies.',
   invalid_grant:
     'Wrong email or password at login (401); a bad, expired, reused or revoked refresh token (401); a wrong current password (400).',
   invalid_token: 'The Bearer access token is invalid, expired or revoked (401, with WWW-Authenticate).',
@@ -16,7 +16,8 @@ export const HTTP_ERROR_CODES = {
   insufficient_scope: 'The access token is valid but lacks the role the route needs (403).',
   access_denied: 'The account is blocked, or registration is closed (403).',
   not_found: 'No such route, user or live session (404).',
-  too_many_requests: 'A rate limit was hit (429, with Retry-After).',
+  too_many_requests:
+    'A rate limit was hit (429, with Retry-After: the seconds until the next attempt may go, growing with repeated login failures).',
   server_error: 'An unexpected failure (500); the details are only in the server log, never in the response.',
 } as const;
 

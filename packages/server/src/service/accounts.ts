@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Store, User } from '../store/index.js';
+import { normalizeEmail, type Store, type User } from '../store/index.js';
 import type { Clock } from './clock.js';
-import { checkPassword, type PasswordHasher, type PasswordProblem } from './passwords.js';
+import { isEmail } from './email-address.js';
+import { checkNewPassword, checkPassword, type PasswordHasher, type PasswordProblem } from './passwords.js';
 import type { Revocations } from './revocations.js';
 
 /** Where a request came from, for audit rows. */
@@ -10,12 +11,7 @@ export interface RequestMeta {
   userAgent?: string | null;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,252}\.[^\s@]{1,63}$/;
-
-/** True for a plausible email address of at most 254 characters. */
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
+export { isEmail } from './email-address.js';
 
 /**
  * A user as admins see it (HTTP API and CLI): never the password hash.
@@ -74,14 +70,15 @@ export class Accounts {
     password: string,
     opts: { roles?: string[]; permissions?: string[]; meta?: RequestMeta } = {},
   ): Promise<RegisterResult> {
-    if (!isEmail(email.trim())) return { status: 'invalid-email' };
-    const problem = checkPassword(password);
+    const address = normalizeEmail(email);
+    if (!isEmail(address)) return { status: 'invalid-email' };
+    const problem = checkNewPassword(password, { email: address });
     if (problem !== null) return { status: 'invalid-password', problem };
     const passwordHash = await this.hasher.hash(password);
     const now = this.clock.now();
     const result = await this.store.users.create({
       id: randomUUID(),
-      email,
+      email: address,
       passwordHash,
       roles: opts.roles ?? ['user'],
       permissions: opts.permissions ?? [],
@@ -101,10 +98,10 @@ export class Accounts {
     newPassword: string,
     meta?: RequestMeta,
   ): Promise<ChangePasswordResult> {
-    const problem = checkPassword(newPassword);
-    if (problem !== null) return { status: 'invalid-password', problem };
     const user = await this.store.users.findById(userId);
     if (user === null) return { status: 'not-found' };
+    const problem = checkNewPassword(newPassword, { email: user.email });
+    if (problem !== null) return { status: 'invalid-password', problem };
     if (
       checkPassword(currentPassword) === 'too-long' ||
       !(await this.hasher.verify(user.passwordHash, currentPassword))

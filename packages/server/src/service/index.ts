@@ -2,7 +2,9 @@ import type { TesseraConfig } from '../config.js';
 import type { Store } from '../store/index.js';
 import { Accounts } from './accounts.js';
 import { type Clock, systemClock } from './clock.js';
+import { DeviceTokens } from './device-tokens.js';
 import { type ServiceEvents, silentEvents } from './events.js';
+import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './passwords.js';
 import { Revocations } from './revocations.js';
 import { Sessions } from './sessions.js';
@@ -16,11 +18,26 @@ export type {
   SelfRegisterResult,
   UpdateUserResult,
 } from './accounts.js';
-export { Accounts, isEmail, publicUser } from './accounts.js';
+export { Accounts, publicUser } from './accounts.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
+export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
+export { isEmail } from './email-address.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
-export { checkPassword, PasswordHasher } from './passwords.js';
+export {
+  type LoginAdmission,
+  type LoginAttempt,
+  LoginThrottle,
+  type LoginThrottlePolicy,
+  type LoginTicket,
+} from './login-throttle.js';
+export {
+  checkNewPassword,
+  checkPassword,
+  describePasswordProblem,
+  PasswordHasher,
+  type PasswordProblem,
+} from './passwords.js';
 export { Revocations } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
@@ -41,6 +58,8 @@ export interface TesseraService {
   readonly keys: SigningKeys;
   readonly tokens: AccessTokens;
   readonly hasher: PasswordHasher;
+  /** Login limits per address, per (account, address or device) and per account; see LoginThrottle. */
+  readonly loginThrottle: LoginThrottle;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -92,6 +111,11 @@ export function createTesseraService(opts: {
     refreshAbsoluteMs: config.refreshAbsoluteMs,
     refreshGraceMs: config.refreshGraceMs,
   });
+  const loginThrottle = new LoginThrottle(store.rateLimits, new DeviceTokens(kek), clock, {
+    perIp: config.rateLimits.loginPerIp,
+    perAccountAndIp: config.rateLimits.loginPerEmailAndIp,
+    perAccount: config.rateLimits.loginPerEmail,
+  });
   const timers: NodeJS.Timeout[] = [];
 
   const maintain = async () => {
@@ -120,6 +144,7 @@ export function createTesseraService(opts: {
     keys,
     tokens,
     hasher,
+    loginThrottle,
     maintain,
     async start() {
       await keys.load();

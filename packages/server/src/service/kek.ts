@@ -26,7 +26,7 @@ export async function loadKek(opts: { dataDir: string; fromEnv?: string | undefi
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(opts.dataDir, { recursive: true });
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const kek = randomBytes(32);
   try {
     await writeFile(path, `${kek.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
+import { isCommonPassword } from './common-passwords.js';
 
 /** argon2id cost parameters (memory in KiB). */
 export interface Argon2Params {
@@ -14,21 +15,79 @@ export const DEFAULT_ARGON2: Argon2Params = { memoryCost: 19 * 1024, timeCost: 2
 export const MIN_PASSWORD_BYTES = 8;
 export const MAX_PASSWORD_BYTES = 1024;
 
-/** Why a password is refused before any hashing. */
-export type PasswordProblem = 'too-short' | 'too-long';
+/**
+ * Why a password is refused: `too-short` / `too-long` (outside 8–1024 UTF-8 bytes), `too-common`
+ * (in the shipped list of breached passwords), `contains-email` (equal to or containing the
+ * local part of the account's email).
+ */
+export type PasswordProblem = 'too-short' | 'too-long' | 'too-common' | 'contains-email';
 
 /**
- * Checks a password's length in UTF-8 bytes. Long ones are refused before
- * hashing so a megabyte password can't buy a minute of CPU.
+ * Checks a password's length in UTF-8 bytes only: what login needs (long ones are refused before
+ * hashing so a megabyte password can't buy a minute of CPU). New passwords go through
+ * {@link checkNewPassword}.
  *
  * @example
  * if (checkPassword(body.password) === 'too-long') return badRequest();
  */
-export function checkPassword(password: string): PasswordProblem | null {
+export function checkPassword(password: string): 'too-short' | 'too-long' | null {
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes < MIN_PASSWORD_BYTES) return 'too-short';
   if (bytes > MAX_PASSWORD_BYTES) return 'too-long';
   return null;
+}
+
+/**
+ * The one check of every new password (registration, password change, `tessera users add`, and
+ * any admin path that sets a password): 8–1024 bytes, not in the list of breached passwords
+ * (case ignored), and not equal to or containing the local part of the account's email (or its
+ * part before a `+`) when that is 3 characters or more. Follows NIST SP 800-63B §5.1.1.2: a
+ * blocklist and context words, no composition rules.
+ *
+ * @example
+ * const problem = checkNewPassword(body.password, { email: 'ada@example.com' });
+ * if (problem !== null) return badRequest(describePasswordProblem(problem));
+ */
+export function checkNewPassword(password: string, context: { email?: string } = {}): PasswordProblem | null {
+  const length = checkPassword(password);
+  if (length !== null) return length;
+  if (isCommonPassword(password)) return 'too-common';
+  if (context.email !== undefined && containsEmailName(password, context.email)) return 'contains-email';
+  return null;
+}
+
+function containsEmailName(password: string, email: string): boolean {
+  const at = email.lastIndexOf('@');
+  const local = (at < 0 ? email : email.slice(0, at)).trim().normalize('NFC').toLowerCase();
+  const candidates = [local, local.split('+')[0] ?? ''].filter((name) => [...name].length >= 3);
+  const folded = password.normalize('NFC').toLowerCase();
+  return candidates.some((name) => folded.includes(name));
+}
+
+/** Every {@link PasswordProblem}, as listed in docs/errors.md. */
+export const PASSWORD_PROBLEMS: readonly PasswordProblem[] = [
+  'too-short',
+  'too-long',
+  'too-common',
+  'contains-email',
+];
+
+const PROBLEM_TEXT: Record<PasswordProblem, string> = {
+  'too-short': `password is too short: at least ${MIN_PASSWORD_BYTES} bytes`,
+  'too-long': `password is too long: at most ${MAX_PASSWORD_BYTES} bytes`,
+  'too-common': 'password is too common (found in a list of breached passwords)',
+  'contains-email': "password must not contain the email's name",
+};
+
+/**
+ * The sentence that tells a user why a password was refused (HTTP 400 descriptions and the CLI).
+ * It never quotes the password.
+ *
+ * @example
+ * describePasswordProblem('too-common'); // 'password is too common (found in a list of breached passwords)'
+ */
+export function describePasswordProblem(problem: PasswordProblem): string {
+  return PROBLEM_TEXT[problem];
 }
 
 /**

@@ -95,6 +95,8 @@ export interface TokenBody {
   expires_in: number;
   refresh_token: string;
   session_id: string;
+  /** Login only: the device token (H3), sent back as `X-Tessera-Device` at later logins. */
+  device_token?: string;
 }
 
 /**

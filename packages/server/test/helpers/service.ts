@@ -27,7 +27,9 @@ export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1 } as const;
 /** Limits high enough that tests which are not about rate limiting never meet them. */
 export const NO_RATE_LIMITS: NonNullable<ConfigOverrides['rateLimits']> = {
   loginPerIp: { max: 100_000, windowMs: MINUTE },
+  loginPerEmailAndIp: { max: 100_000, windowMs: MINUTE },
   loginPerEmail: { max: 100_000, windowMs: MINUTE },
+  passwordChangePerUser: { max: 100_000, windowMs: MINUTE },
   registerPerIp: { max: 100_000, windowMs: MINUTE },
   registerPerEmail: { max: 100_000, windowMs: MINUTE },
   refreshPerIp: { max: 100_000, windowMs: MINUTE },

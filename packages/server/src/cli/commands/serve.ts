@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describePasswordProblem } from '../../service/passwords.js';
 import { loadCliConfig } from '../config-options.js';
 import { withConfigOptions } from '../options.js';
 
@@ -19,8 +20,10 @@ export function serveCommand(program: Command): void {
     const config = loadCliConfig(opts);
     // Loaded here, not at startup: the token tools don't need Fastify or the store.
     const { buildApp } = await import('../../http/app.js');
-    const { openRuntime } = await import('../../runtime.js');
+    const { dataDirWarning, openRuntime } = await import('../../runtime.js');
     const runtime = await openRuntime(config);
+    const dataDir = dataDirWarning(config);
+    if (dataDir !== null) process.stderr.write(`tessera: warning: ${dataDir}\n`);
     const { service } = runtime;
     const app = await buildApp({ service, metrics: runtime.metrics });
 
@@ -31,7 +34,11 @@ export function serveCommand(program: Command): void {
       if (created?.status === 'created')
         app.log.info({ email: created.user.email }, 'created the first admin');
       else if (created !== null)
-        app.log.warn('TESSERA_ADMIN_EMAIL/PASSWORD were not accepted (bad email or password length)');
+        app.log.warn(
+          created.status === 'invalid-password'
+            ? `TESSERA_ADMIN_PASSWORD was not accepted: ${describePasswordProblem(created.problem)}`
+            : `TESSERA_ADMIN_EMAIL was not accepted (${created.status})`,
+        );
     }
 
     const address = await app.listen({ port: config.port, host: config.host });

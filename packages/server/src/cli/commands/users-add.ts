@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander';
 import { isEmail } from '../../service/accounts.js';
-import { checkPassword } from '../../service/passwords.js';
+import { checkNewPassword, describePasswordProblem } from '../../service/passwords.js';
+import { normalizeEmail } from '../../store/index.js';
 import { type StoreOptions, withRuntime } from '../config-options.js';
 import { CliError } from '../errors.js';
+import { safeText } from '../format.js';
 import { withConfigOptions } from '../options.js';
 import { promptNewPassword, readPasswordFromStdin } from '../password-input.js';
 import { CLI_ACTOR, parseNames } from './users-support.js';
@@ -43,7 +45,8 @@ export function addUserCommand(users: Command): void {
           'use --password-stdin, or run without it to be asked',
       );
     }
-    if (!isEmail(email.trim())) throw new CliError(`${JSON.stringify(email)} is not a valid email address`);
+    if (!isEmail(normalizeEmail(email)))
+      throw new CliError(`${JSON.stringify(email)} is not a valid email address`);
     const roles = opts.role === undefined ? ['user'] : parseNames(opts.role, 'role');
     const permissions = parseNames(opts.permission, 'permission');
 
@@ -51,22 +54,18 @@ export function addUserCommand(users: Command): void {
       opts,
       async ({ service }) => {
         if ((await service.store.users.findByEmail(email)) !== null) {
-          throw new CliError(`a user with email ${email.trim().toLowerCase()} already exists`);
+          throw new CliError(`a user with email ${normalizeEmail(email)} already exists`);
         }
         const password = opts.passwordStdin
           ? await readPasswordFromStdin(process.stdin)
           : await promptNewPassword(email, process.stdin, process.stderr);
-        const problem = checkPassword(password);
-        if (problem !== null) {
-          throw new CliError(
-            `the password is too ${problem === 'too-short' ? 'short' : 'long'}: 8 to 1024 bytes`,
-          );
-        }
+        const problem = checkNewPassword(password, { email });
+        if (problem !== null) throw new CliError(describePasswordProblem(problem));
         const result = await service.accounts.register(email, password, { roles, permissions, ...CLI_ACTOR });
         switch (result.status) {
           case 'created':
             process.stdout.write(
-              `created ${result.user.email} (id ${result.user.id}) with roles ${result.user.roles.join(', ') || '-'}` +
+              `created ${safeText(result.user.email)} (id ${result.user.id}) with roles ${result.user.roles.join(', ') || '-'}` +
                 (result.user.permissions.length > 0
                   ? ` and permissions ${result.user.permissions.join(', ')}`
                   : '') +
@@ -74,11 +73,11 @@ export function addUserCommand(users: Command): void {
             );
             return;
           case 'duplicate-email':
-            throw new CliError(`a user with email ${email.trim().toLowerCase()} already exists`);
+            throw new CliError(`a user with email ${normalizeEmail(email)} already exists`);
           case 'invalid-email':
             throw new CliError(`${JSON.stringify(email)} is not a valid email address`);
           default:
-            throw new CliError('the password must be 8 to 1024 bytes long');
+            throw new CliError(describePasswordProblem(result.problem));
         }
       },
       { create: true },

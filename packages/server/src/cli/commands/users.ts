@@ -3,7 +3,7 @@ import { publicUser } from '../../service/accounts.js';
 import type { User } from '../../store/index.js';
 import { type StoreOptions, withRuntime } from '../config-options.js';
 import { CliError } from '../errors.js';
-import { isoOrDash, safeJson, table } from '../format.js';
+import { isoOrDash, safeJson, safeText, table } from '../format.js';
 import { withConfigOptions } from '../options.js';
 import { addUserCommand } from './users-add.js';
 import { CLI_ACTOR, findUser, parseNames } from './users-support.js';
@@ -75,7 +75,7 @@ export function usersCommand(program: Command): void {
       const result = await service.accounts.setAccess(user.id, { roles }, CLI_ACTOR);
       if (result.status !== 'ok') throw new CliError(`no user with email ${email}`);
       process.stdout.write(
-        `roles of ${result.user.email}: ${result.user.roles.join(', ')}; ` +
+        `roles of ${safeText(result.user.email)}: ${safeText(result.user.roles.join(', '))}; ` +
           'current access tokens revoked (sessions stay; the next refresh carries the new roles)\n',
       );
     });
@@ -101,8 +101,8 @@ export function usersCommand(program: Command): void {
         if (result.status !== 'ok') throw new CliError(`no user with email ${email}`);
         process.stdout.write(
           blocked
-            ? `blocked ${result.user.email}: every session and access token revoked\n`
-            : `unblocked ${result.user.email}: it can log in again\n`,
+            ? `blocked ${safeText(result.user.email)}: every session and access token revoked\n`
+            : `unblocked ${safeText(result.user.email)}: it can log in again\n`,
         );
       });
     });

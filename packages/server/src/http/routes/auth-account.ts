@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { describePasswordProblem } from '../../service/passwords.js';
 import { requireBearer } from '../bearer.js';
 import { sendError } from '../errors.js';
 import { requestMeta } from '../request-meta.js';
@@ -51,7 +52,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
         case 'wrong-password':
           return sendError(reply, 400, 'invalid_grant', 'the current password is wrong');
         case 'invalid-password':
-          return sendError(reply, 400, 'invalid_request', 'password must be 8 to 1024 bytes long');
+          return sendError(reply, 400, 'invalid_request', describePasswordProblem(result.problem));
         default:
           return sendError(reply, 401, 'invalid_token', 'the account no longer exists');
       }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenPair } from '../../service/index.js';
+import { describePasswordProblem } from '../../service/passwords.js';
+import { normalizeEmail } from '../../store/index.js';
 import { bearerToken } from '../bearer.js';
 import { isBrowserClient } from '../browser.js';
 import { bearerChallenge, sendError } from '../errors.js';
+import { loginSucceeded } from '../login-throttle.js';
 import { requestMeta } from '../request-meta.js';
 import type { RouteContext } from './context.js';
 
@@ -23,24 +26,56 @@ const refreshBody = {
   ],
 } as const;
 
-/** Sends a token pair: the refresh token in the body, or only in the cookie in browser mode. */
+/**
+ * Sends a token pair: the refresh token in the body, or only in the cookie in browser mode. After
+ * a login the device token goes the same way (`device_token` in the body, or the device cookie).
+ */
 function sendTokens(
   ctx: RouteContext,
   reply: FastifyReply,
   tokens: TokenPair,
   browser: boolean,
-  status = 200,
+  deviceToken?: string,
 ) {
-  reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache');
+  reply.code(200).header('cache-control', 'no-store').header('pragma', 'no-cache');
   const body: Record<string, unknown> = {
     access_token: tokens.accessToken,
     token_type: 'Bearer',
     expires_in: tokens.expiresIn,
     session_id: tokens.sessionId,
   };
-  if (browser) ctx.browser.setRefreshCookie(reply, tokens.refreshToken);
-  else body.refresh_token = tokens.refreshToken;
+  if (browser) {
+    ctx.browser.setRefreshCookie(reply, tokens.refreshToken);
+    if (deviceToken !== undefined) ctx.browser.setDeviceCookie(reply, deviceToken);
+  } else {
+    body.refresh_token = tokens.refreshToken;
+    if (deviceToken !== undefined) body.device_token = deviceToken;
+  }
   return reply.send(body);
+}
+
+/**
+ * The refresh token a cookie request carries, or the error already sent: a cookie request needs an
+ * allowed Origin, and one with two refresh cookies is refused and both cleared (a sibling
+ * subdomain may have tossed one in to log the victim into the attacker's session).
+ */
+function cookieRefreshToken(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): { token?: string; sent?: FastifyReply } {
+  const cookie = ctx.browser.refreshCookie(request);
+  if (cookie.status === 'none') return {};
+  if (!ctx.browser.originAllowed(request)) {
+    return { sent: sendError(reply, 403, 'invalid_request', 'cookie requests need an allowed Origin') };
+  }
+  if (cookie.status === 'several') {
+    ctx.browser.clearRefreshCookie(reply);
+    return {
+      sent: sendError(reply, 400, 'invalid_request', 'more than one refresh cookie: log in again'),
+    };
+  }
+  return { token: cookie.token };
 }
 
 /** Register, login, refresh and logout. */
@@ -65,11 +100,11 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
           return reply.code(201).send({ id: result.user.id, email: result.user.email });
         case 'duplicate-email':
           // Same status and shape as a success, so registration can't tell who has an account.
-          return reply.code(201).send({ id: randomUUID(), email: email.trim().toLowerCase() });
+          return reply.code(201).send({ id: randomUUID(), email: normalizeEmail(email) });
         case 'invalid-email':
           return sendError(reply, 400, 'invalid_request', 'email is not a valid address');
         default:
-          return sendError(reply, 400, 'invalid_request', 'password must be 8 to 1024 bytes long');
+          return sendError(reply, 400, 'invalid_request', describePasswordProblem(result.problem));
       }
     },
   );
@@ -81,10 +116,12 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const { email, password } = request.body;
       const result = await service.sessions.login(email, password, requestMeta(request));
       switch (result.status) {
-        case 'ok':
-          return sendTokens(ctx, reply, result.tokens, isBrowserClient(request));
+        case 'ok': {
+          const deviceToken = await loginSucceeded(service.loginThrottle, request);
+          return sendTokens(ctx, reply, result.tokens, isBrowserClient(request), deviceToken);
+        }
         case 'password-too-long':
-          return sendError(reply, 400, 'invalid_request', 'password must be 8 to 1024 bytes long');
+          return sendError(reply, 400, 'invalid_request', describePasswordProblem('too-long'));
         case 'blocked':
           return sendError(reply, 403, 'access_denied', 'this account is blocked');
         default:
@@ -98,12 +135,11 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     { schema: { body: refreshBody }, preHandler: limits.refresh },
     async (request, reply) => {
       const fromBody = request.body?.refresh_token;
-      const fromCookie = fromBody === undefined ? browser.cookieToken(request) : undefined;
+      const cookie = fromBody === undefined ? cookieRefreshToken(ctx, request, reply) : {};
+      if (cookie.sent !== undefined) return cookie.sent;
+      const fromCookie = cookie.token;
       if (fromBody === undefined && fromCookie === undefined) {
         return sendError(reply, 400, 'invalid_request', 'refresh_token is required');
-      }
-      if (fromCookie !== undefined && !browser.originAllowed(request)) {
-        return sendError(reply, 403, 'invalid_request', 'cookie requests need an allowed Origin');
       }
       const result = await service.sessions.refresh((fromBody ?? fromCookie) as string, requestMeta(request));
       if (result.status !== 'ok') {
@@ -130,10 +166,9 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
         }
       }
       const fromBody = request.body?.refresh_token;
-      const fromCookie = fromBody === undefined ? browser.cookieToken(request) : undefined;
-      if (fromCookie !== undefined && !browser.originAllowed(request)) {
-        return sendError(reply, 403, 'invalid_request', 'cookie requests need an allowed Origin');
-      }
+      const cookie = fromBody === undefined ? cookieRefreshToken(ctx, request, reply) : {};
+      if (cookie.sent !== undefined) return cookie.sent;
+      const fromCookie = cookie.token;
       const refreshToken = fromBody ?? fromCookie;
       if (refreshToken === undefined) {
         if (access === undefined)

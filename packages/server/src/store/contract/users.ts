@@ -68,11 +68,12 @@ export interface UserStore {
 }
 
 /**
- * The one email normalization every store applies, so lookups can't miss on case or stray spaces.
+ * The one email normalization every store applies, so lookups can't miss on case, stray spaces or
+ * Unicode composition (NFC: `é` typed as `e` + U+0301 is the same address as the precomposed `é`).
  *
  * @example
  * normalizeEmail(' Ada@Example.COM '); // 'ada@example.com'
  */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().normalize('NFC').toLowerCase().normalize('NFC');
 }
