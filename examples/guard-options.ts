@@ -1,5 +1,6 @@
 // guard-options.ts: every option of createGuard. npx tsx guard-options.ts
 const log = console;
+const feedSecret = process.env.TESSERA_REVOCATION_FEED_SECRET ?? 'a-shared-secret-of-at-least-32-characters';
 
 // #region readme
 import { createGuard } from '@tessera/guard';
@@ -24,6 +25,7 @@ const guard = createGuard({
     maxBackoffMs: 30_000, // default; the longest wait while the feed is down
     timeoutMs: 5000, // default, per poll
     // failClosedAfterMs: 60_000, // default off; see "Revocation"
+    secret: feedSecret, // optional: the server's revocationFeedSecret, sent as a Bearer token
     onError: (err) => log.warn(err.message), // each failed poll
   },
 });

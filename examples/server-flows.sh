@@ -53,7 +53,7 @@ curl -s -X POST $API/auth/logout-all -H "authorization: Bearer $ACCESS"    # 204
 
 # Admin (role admin; the first admin comes from `tessera users add`): users, roles, blocking, audit, key rotation
 ADMIN=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \
-  -d '{"email":"admin@example.com","password":"a long admin password"}' | jq -r .access_token)
+  -d '{"email":"admin@example.com","password":"vintage lantern orbit 42"}' | jq -r .access_token)
 curl -s $API/admin/users -H "authorization: Bearer $ADMIN"
 curl -s -X PATCH $API/admin/users/$USER_ID -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
   -d '{"roles":["user","editor"]}'       # the user's current access tokens are revoked; the next refresh carries the new roles
@@ -65,4 +65,4 @@ curl -s -X POST $API/admin/keys/rotate -H "authorization: Bearer $ADMIN" -H 'con
 
 # Operations
 curl -s $API/healthz
-curl -s $API/metrics
+# /metrics (Prometheus) is served only on its own listener: set metricsPort ("Running in production")

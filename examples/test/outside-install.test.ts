@@ -17,8 +17,8 @@ import { after, before, describe, test } from 'node:test';
 import { call, freePort, REPO_ROOT, type RunResult, run } from './support.js';
 
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
-const ADMIN = { email: 'admin@example.com', password: 'a long admin password' };
-const USER = { email: 'user@example.com', password: 'an ordinary user passphrase' };
+const ADMIN = { email: 'admin@example.com', password: 'vintage lantern orbit 42' };
+const USER = { email: 'user@example.com', password: 'quiet harbour maple 17' };
 
 interface Manifest {
   name: string;
@@ -252,7 +252,7 @@ describe('the packed packages, installed outside the repository', {
       });
       assert.equal(browser.status, 200);
       const cookie = (browser.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      assert.match(cookie, /^tessera_refresh=./);
+      assert.match(cookie, /^__Host-tessera_refresh=./);
       const refreshed = await fetch(`${server.url}/auth/refresh`, {
         method: 'POST',
         headers: { cookie, origin: server.url },

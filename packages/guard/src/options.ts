@@ -22,6 +22,11 @@ export interface RevocationOptions {
   maxResponseBytes?: number;
   /** Extra request headers (for example an API key in front of the feed). */
   headers?: Record<string, string>;
+  /**
+   * The auth server's `revocationFeedSecret`: sent as `Authorization: Bearer <secret>` with
+   * every poll. Never logged, never in an error message.
+   */
+  secret?: string;
   /** Called with each failed poll (for logging); the error never contains a token. */
   onError?: (err: Error) => void;
 }
@@ -91,10 +96,13 @@ const KNOWN_REVOCATIONS = new Set([
   'failClosedAfterMs',
   'maxResponseBytes',
   'headers',
+  'secret',
   'onError',
 ]);
 
 const QUERY_NAME = /^[A-Za-z0-9_.~-]+$/;
+/** RFC 6750 b64token: what fits after `Bearer `. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** A realm goes inside a quoted-string: printable ASCII without `"` and `\`. */
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -173,6 +181,19 @@ function checkRevocationOptions(rev: RevocationOptions): void {
     throw optionError('revocations.onError must be a function');
   }
   if (rev.headers !== undefined) checkHeaders(rev.headers);
+  if (rev.secret !== undefined) checkSecret(rev);
+}
+
+/** The secret must fit a Bearer header, and only one of `secret` and an Authorization header may be given. */
+function checkSecret(rev: RevocationOptions): void {
+  if (typeof rev.secret !== 'string' || !B64TOKEN.test(rev.secret)) {
+    throw optionError(
+      'revocations.secret must be a non-empty token of A-Z a-z 0-9 - . _ ~ + / (and trailing =)',
+    );
+  }
+  if (Object.keys(rev.headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) {
+    throw optionError('revocations.secret and revocations.headers.authorization are exclusive');
+  }
 }
 
 /** What fetch would refuse at every poll is refused now; a value (an API key, say) is never echoed. */

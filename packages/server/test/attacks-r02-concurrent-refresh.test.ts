@@ -15,7 +15,7 @@ describe('R2 concurrent refresh race', () => {
   after(() => t.cleanup());
 
   async function rotations(): Promise<number> {
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     const line = text.split('\n').find((l) => l.startsWith('tessera_refreshes_total{outcome="rotated"} '));
     return Number(line?.split(' ')[1]);
   }

@@ -72,7 +72,7 @@ describe('R3 theft detection', () => {
   }
 
   it('the theft counter goes up once per detected family', async () => {
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     assert.match(text, /^tessera_refresh_reuse_detections_total 2$/m);
   });
 });

@@ -32,6 +32,7 @@ describe('R12 token leakage', () => {
   const refreshTokens = new Set<string>();
   const privateKeys = new Set<string>();
   const logs: LogCapture[] = [];
+  let metricsText = '';
 
   async function call(options: InjectOptions): Promise<LightMyRequestResponse> {
     const res = await t.app.inject(options);
@@ -184,7 +185,7 @@ describe('R12 token leakage', () => {
       payload: { email: 'ada@example.com', password: NEW_PASSWORD },
     });
     await call({ method: 'GET', url: '/admin/audit', headers: bearer(admin.access_token) });
-    await call({ method: 'GET', url: '/metrics' });
+    metricsText = (await t.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
 
     // A server error while a password is in flight.
     await t.store.close();
@@ -244,6 +245,11 @@ describe('R12 token leakage', () => {
       assertClean(`a ${res.statusCode} body`, res.body);
       assert.deepEqual(Object.keys(json(res)).sort(), ['error', 'error_description']);
     }
+  });
+
+  it('metrics: nothing secret', () => {
+    assert.match(metricsText, /tessera_logins_total/);
+    assertClean('the metrics', metricsText);
   });
 
   it('audit rows: no token, token hash, password, password hash or key', async () => {

@@ -160,14 +160,14 @@ describe('GET /healthz and GET /metrics', () => {
 
   /** The value of one sample line of the Prometheus text. */
   async function sample(name: string): Promise<number> {
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.metricsApp.inject({ method: 'GET', url: '/metrics' });
     const line = res.body.split('\n').find((l) => l.startsWith(`${name} `));
     assert.ok(line, `${name} is exported`);
     return Number(line.slice(name.length + 1));
   }
 
   it('counts logins, failures, refreshes, reuse, revocations and signing latency', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.metricsApp.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     for (const name of [
@@ -208,7 +208,7 @@ describe('GET /healthz and GET /metrics', () => {
     assert.equal(await sample('tessera_token_signing_seconds_count'), before.signed + 2);
     assert.ok((await sample('tessera_token_signing_seconds_sum')) > 0);
     // No token ever appears in the metrics.
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.metricsApp.inject({ method: 'GET', url: '/metrics' })).body;
     assert.ok(!text.includes(tokens.access_token) && !text.includes(tokens.refresh_token));
     assert.equal(decodeJwtUnverified(tokens.access_token).header.typ, 'at+jwt');
   });

@@ -10,7 +10,11 @@ export function feedSettings(rev: RevocationOptions): FeedSettings {
     timeoutMs: rev.timeoutMs ?? 5000,
     failClosedAfterMs: rev.failClosedAfterMs,
     maxResponseBytes: rev.maxResponseBytes ?? 8 * 1024 * 1024,
-    headers: { accept: 'application/json', ...rev.headers },
+    headers: {
+      accept: 'application/json',
+      ...rev.headers,
+      ...(rev.secret === undefined ? {} : { authorization: `Bearer ${rev.secret}` }),
+    },
     onError: rev.onError,
   };
 }

@@ -100,6 +100,8 @@ export async function startAuthServer(opts: AuthServerOptions): Promise<AuthServ
       port,
       issuer: `http://127.0.0.1:${port}`,
       logLevel: 'warn',
+      // No load shedding: on a shared, busy machine the server's event loop can lag past any threshold.
+      maxEventLoopDelayMs: 0,
     };
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   };

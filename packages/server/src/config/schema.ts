@@ -261,6 +261,66 @@ export const CONFIG_SCHEMA = T.Object(
       description:
         'which proxies may set `X-Forwarded-For`: `true` (any), a hop count, or proxy addresses/CIDRs (as Fastify)',
     }),
+    requestTimeoutMs: T.Integer({
+      minimum: 100,
+      maximum: 10 * MINUTE,
+      default: 10 * SECOND,
+      description:
+        'a request, headers and body, must arrive within this; a slower client gets 408 and is disconnected (ms)',
+    }),
+    headersTimeoutMs: T.Integer({
+      minimum: 100,
+      maximum: 10 * MINUTE,
+      default: 5 * SECOND,
+      description: 'the request headers must arrive within this (ms; requestTimeoutMs if that is shorter)',
+    }),
+    keepAliveTimeoutMs: T.Integer({
+      minimum: 100,
+      maximum: 10 * MINUTE,
+      default: 5 * SECOND,
+      description:
+        'an idle keep-alive connection is closed after this (ms; behind a load balancer, above its idle timeout)',
+    }),
+    maxConnections: T.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      default: 10_000,
+      description: 'open connections at most; further ones are closed at once (keep it below `ulimit -n`)',
+    }),
+    maxEventLoopDelayMs: T.Integer({
+      minimum: 0,
+      maximum: MINUTE,
+      default: SECOND,
+      description:
+        'while the mean event-loop delay is above this, answer 503 with Retry-After instead of queueing (ms; 0: off)',
+    }),
+    metricsPort: opt(
+      T.Integer({
+        minimum: 0,
+        maximum: 65535,
+        defaultText: 'unset: `/metrics` is not served',
+        description: 'serve Prometheus `/metrics` on a listener of its own on this port (0: any free one)',
+      } satisfies Extra & Record<string, unknown>),
+    ),
+    metricsHost: T.String({
+      minLength: 1,
+      maxLength: 255,
+      default: '127.0.0.1',
+      description: 'address of the `/metrics` listener',
+    }),
+    revocationFeedSecret: opt(
+      T.String({
+        minLength: 32,
+        maxLength: 512,
+        pattern: '^[A-Za-z0-9._~+/-]+=*$',
+        sensitive: true,
+        errorMessage:
+          'must be at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -base64 32)',
+        defaultText: 'unset: the feed is public',
+        description:
+          "`/auth/revocations` then requires `Authorization: Bearer <secret>` (the guard's `revocations.secret`)",
+      } satisfies Extra & Record<string, unknown>),
+    ),
     logLevel: T.Union(
       LOG_LEVELS.map((level) => T.Literal(level)),
       { default: 'info', errorMessage: `must be one of ${LOG_LEVELS.join(', ')}`, description: 'log level' },

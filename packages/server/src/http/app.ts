@@ -7,10 +7,14 @@ import { normalizeEmail } from '../store/index.js';
 import { BrowserSessions } from './browser.js';
 import { allowCors } from './cors.js';
 import { sendError } from './errors.js';
+import { hardenApp } from './harden-app.js';
 import { lazyChildLogger } from './lazy-logger.js';
+import { connectionOptions } from './limit-connections.js';
 import { loginThrottleHook } from './login-throttle.js';
 import type { Metrics } from './metrics.js';
+import { BODY_LIMIT, JSON_TOO_DEEP } from './parse-json.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
+import { serializeRequest } from './redact-url.js';
 import { adminRoutes } from './routes/admin.js';
 import { authAccountRoutes } from './routes/auth-account.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
@@ -43,7 +47,10 @@ const REDACT = [
 /**
  * Builds the Fastify app of the auth server: JSON schemas on every route,
  * OAuth-style errors (bad input is a 400, never a 500), cookies for browser
- * mode, persisted rate limits, Prometheus metrics.
+ * mode, persisted rate limits, service metrics (served by the metrics app,
+ * see buildServers). Hostile traffic is bounded: request, header and
+ * keep-alive timeouts, a connection cap, small bodies with a nesting limit,
+ * 503 under event-loop pressure; responses are `no-store` unless public.
  *
  * @example
  * const app = await buildApp({ service, metrics: createMetrics() });
@@ -56,10 +63,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     opts.logger === undefined || opts.logger === true ? { level: config.logLevel } : opts.logger;
   const app = Fastify({
     logger:
-      loggerOption === false ? false : { redact: { paths: REDACT, censor: '[redacted]' }, ...loggerOption },
+      loggerOption === false
+        ? false
+        : {
+            redact: { paths: REDACT, censor: '[redacted]' },
+            serializers: { req: serializeRequest },
+            ...loggerOption,
+          },
     childLoggerFactory: lazyChildLogger,
     trustProxy: fastifyTrustProxy(config.trustProxy),
-    bodyLimit: 1024 * 1024,
+    ...connectionOptions(config),
+    bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: false, allErrors: false } },
     // A malformed URL or an over-long path parameter: our error shape, and the path is not echoed.
     frameworkErrors: (error, _request, reply) => {
@@ -69,6 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorateRequest('principal', null);
+  await hardenApp(app, config, metrics.registry);
   await allowCors(app, config.allowedOrigins);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -115,7 +130,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authTokenRoutes(app, ctx);
   authAccountRoutes(app, ctx);
   adminRoutes(app, ctx);
-  publicRoutes(app, ctx, metrics.registry);
+  publicRoutes(app, ctx);
   if (config.demoRoutes) demoRoutes(app, ctx);
   return app;
 }
@@ -172,6 +187,8 @@ function safeMessage(error: Error & { code?: string; validation?: unknown }): st
       return 'the body is not valid JSON';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'the body is too large';
+    case JSON_TOO_DEEP:
+      return 'the body is nested too deeply';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'unsupported content type';
     default:

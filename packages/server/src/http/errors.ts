@@ -18,6 +18,8 @@ export const HTTP_ERROR_CODES = {
   not_found: 'No such route, user or live session (404).',
   too_many_requests:
     'A rate limit was hit (429, with Retry-After: the seconds until the next attempt may go, growing with repeated login failures).',
+  temporarily_unavailable:
+    'The server is overloaded and refuses work before doing any (503, with Retry-After); retry later.',
   server_error: 'An unexpected failure (500); the details are only in the server log, never in the response.',
 } as const;
 

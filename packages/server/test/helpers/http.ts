@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
+import { buildMetricsApp } from '../../src/http/metrics-app.js';
 import { openTestService, PASSWORD, type TestService, type TestServiceOptions } from './service.js';
 
 /** Log lines written by the app, kept in memory. */
@@ -23,6 +24,8 @@ export class LogCapture {
 
 export interface TestApp extends TestService {
   app: FastifyInstance;
+  /** `GET /metrics` (in production on a listener of its own: `metricsPort`). */
+  metricsApp: FastifyInstance;
   metrics: Metrics;
   /** Present when the app was opened with `captureLogs: true`. */
   logs: LogCapture | undefined;
@@ -53,17 +56,19 @@ export async function openTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
     metrics,
     logger: logs === undefined ? false : { level: 'trace', stream: logs.stream },
   });
+  const metricsApp = await buildMetricsApp({ config: base.service.config, metrics, logger: false });
   let closed = false;
   const close = async () => {
     if (!closed) {
       closed = true;
-      await app.close();
+      await Promise.all([app.close(), metricsApp.close()]);
     }
     await base.close();
   };
   return {
     ...base,
     app,
+    metricsApp,
     metrics,
     logs,
     close,

@@ -51,7 +51,8 @@ export async function tempDir(prefix = 'tessera-test-'): Promise<{ path: string;
 
 /**
  * A configuration for tests: `loadConfig` with an EMPTY environment, small argon2 parameters,
- * generous rate limits, then the given overrides.
+ * generous rate limits, no load shedding (on a shared machine the event loop of a test process
+ * can lag past any threshold; hardening-h01 turns it on), then the given overrides.
  *
  * @example
  * const config = testConfig(dir, { signingAlg: 'ES256' });
@@ -61,6 +62,7 @@ export function testConfig(dataDir: string, overrides: ConfigOverrides = {}): Te
     {
       dataDir,
       hashConcurrency: 4,
+      maxEventLoopDelayMs: 0,
       ...overrides,
       argon2: { ...FAST_ARGON2, ...overrides.argon2 },
       rateLimits: { ...NO_RATE_LIMITS, ...overrides.rateLimits },

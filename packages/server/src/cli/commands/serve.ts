@@ -19,13 +19,14 @@ export function serveCommand(program: Command): void {
   ).action(async (opts) => {
     const config = loadCliConfig(opts);
     // Loaded here, not at startup: the token tools don't need Fastify or the store.
-    const { buildApp } = await import('../../http/app.js');
+    const { buildServers } = await import('../../http/build-servers.js');
     const { dataDirWarning, openRuntime } = await import('../../runtime.js');
     const runtime = await openRuntime(config);
     const dataDir = dataDirWarning(config);
     if (dataDir !== null) process.stderr.write(`tessera: warning: ${dataDir}\n`);
     const { service } = runtime;
-    const app = await buildApp({ service, metrics: runtime.metrics });
+    const servers = await buildServers({ service, metrics: runtime.metrics });
+    const { app } = servers;
 
     const adminEmail = process.env.TESSERA_ADMIN_EMAIL;
     const adminPassword = process.env.TESSERA_ADMIN_PASSWORD;
@@ -41,13 +42,14 @@ export function serveCommand(program: Command): void {
         );
     }
 
-    const address = await app.listen({ port: config.port, host: config.host });
+    const { address, metricsAddress } = await servers.listen();
     const users = await service.store.users.count();
     process.stdout.write(`Tessera auth server listening on ${address}\n`);
     process.stdout.write(
       `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
     );
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
+    if (metricsAddress !== undefined) process.stdout.write(`  metrics ${metricsAddress}/metrics\n`);
     if (config.databaseUrl !== undefined && config.kek === undefined) {
       process.stderr.write(
         `tessera: warning: the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
@@ -72,7 +74,7 @@ export function serveCommand(program: Command): void {
       if (closing) return;
       closing = true;
       app.log.info({ signal }, 'shutting down');
-      await app.close();
+      await servers.close();
       await runtime.close();
       process.exit(0);
     };

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 
-/** JWKS, discovery metadata, the revocation feed, health and metrics: no authentication. */
-export function publicRoutes(app: FastifyInstance, ctx: RouteContext, registry: Registry): void {
+/**
+ * JWKS, discovery metadata, the revocation feed (public unless
+ * `revocationFeedSecret` is set) and health. `/metrics` has a listener of its
+ * own (metrics-app.ts).
+ */
+export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { service } = ctx;
   const { config } = service;
   const base = config.issuer.replace(/\/$/, '');
@@ -64,8 +67,4 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext, registry: 
     await service.store.meta.get('health');
     return reply.header('cache-control', 'no-store').send({ status: 'ok' });
   });
-
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
 }
