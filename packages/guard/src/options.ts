@@ -1,4 +1,5 @@
 import type { Alg, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
+import { GuardOptionsError } from './failures.js';
 
 /** Where the guard follows the auth server's revocation feed. */
 export interface RevocationOptions {
@@ -100,8 +101,8 @@ const QUERY_NAME = /^[A-Za-z0-9_.~-]+$/;
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** A programming error in the options: thrown by createGuard, never at a request. */
-export function optionError(message: string): TypeError {
-  return new TypeError(`@tessera/guard: ${message}`);
+export function optionError(message: string): GuardOptionsError {
+  return new GuardOptionsError('ERR_GUARD_OPTIONS', message);
 }
 
 /** Checks what the verifier does not: shape, exclusivity, extraction and revocation options. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth-context.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { optionError } from '../options.js';
 
 /** Called with the AuthContext; `done(null, user)` accepts, `done(null, false)` refuses, `done(err)` errors. */
 export type TesseraVerifyCallback = (
@@ -39,10 +40,10 @@ export class TesseraStrategy {
 
   constructor(options: TesseraStrategyOptions, verify?: TesseraVerifyCallback) {
     if (typeof options !== 'object' || options === null || typeof options.guard?.check !== 'function') {
-      throw new TypeError('@tessera/guard: TesseraStrategy needs { guard } (from createGuard)');
+      throw optionError('TesseraStrategy needs { guard } (from createGuard)');
     }
     if (verify !== undefined && typeof verify !== 'function') {
-      throw new TypeError('@tessera/guard: the verify callback must be a function');
+      throw optionError('the verify callback must be a function');
     }
     this.name = options.name ?? 'tessera';
     this.guard = options.guard;
