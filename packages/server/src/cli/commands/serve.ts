@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadCliConfig } from '../config-options.js';
+import { printWarning } from '../errors.js';
 import { withConfigOptions } from '../options.js';
 
 /**
@@ -31,25 +32,30 @@ export function serveCommand(program: Command): void {
       if (created?.status === 'created')
         app.log.info({ email: created.user.email }, 'created the first admin');
       else if (created !== null)
-        app.log.warn('TESSERA_ADMIN_EMAIL/PASSWORD were not accepted (bad email or password length)');
+        app.log.warn(
+          { code: 'TESSERA_ADMIN_BOOTSTRAP_REFUSED' },
+          'TESSERA_ADMIN_EMAIL/PASSWORD were not accepted (bad email or password length)',
+        );
     }
 
     const address = await app.listen({ port: config.port, host: config.host });
-    const users = await service.store.users.count();
+    const users = await service.users.count();
     process.stdout.write(`Tessera auth server listening on ${address}\n`);
     process.stdout.write(
       `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
     );
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
     if (config.databaseUrl !== undefined && config.kek === undefined) {
-      process.stderr.write(
-        `tessera: warning: the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
-          'on this database needs the same one: set TESSERA_KEK on each\n',
+      printWarning(
+        'TESSERA_KEK_LOCAL',
+        `the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
+          'on this database needs the same one: set TESSERA_KEK on each',
       );
     }
     if (config.port === 0 && config.issuer === `http://${config.host}:0`) {
-      process.stderr.write(
-        'tessera: warning: with --port 0 the default issuer ends in :0; set "issuer" in the config file\n',
+      printWarning(
+        'TESSERA_ISSUER_PORT_ZERO',
+        'with --port 0 the default issuer ends in :0; set "issuer" in the config file',
       );
     }
     if (users === 0) {
