@@ -51,17 +51,24 @@ ACCESS=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \
   -d '{"email":"ada@example.com","password":"an even better passphrase"}' | jq -r .access_token)
 curl -s -X POST $API/auth/logout-all -H "authorization: Bearer $ACCESS"    # 204
 
-# Admin (role admin; the first admin comes from `tessera users add`): users, roles, blocking, audit, key rotation
+# Admin (role admin; the first admin comes from `tessera users add`): users, roles, passwords, blocking, deletion, audit, key rotation
 ADMIN=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \
   -d '{"email":"admin@example.com","password":"vintage lantern orbit 42"}' | jq -r .access_token)
 curl -s $API/admin/users -H "authorization: Bearer $ADMIN"
+curl -s -X POST $API/admin/users -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
+  -d '{"email":"bob@example.com","password":"a long first password","roles":["user"]}'   # also while registration is closed
+curl -s $API/admin/users/$USER_ID -H "authorization: Bearer $ADMIN"          # the account and its live sessions
 curl -s -X PATCH $API/admin/users/$USER_ID -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
   -d '{"roles":["user","editor"]}'       # the user's current access tokens are revoked; the next refresh carries the new roles
 curl -s -X PATCH $API/admin/users/$USER_ID -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
   -d '{"blocked":true}'                  # every session and access token of the user dies at once
+curl -s -X PUT $API/admin/users/$USER_ID/password -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
+  -d '{"password":"a new long password"}'  # every session of the user is revoked
 curl -s -X POST $API/admin/users/$USER_ID/revoke-sessions -H "authorization: Bearer $ADMIN"
+curl -s -X DELETE $API/admin/users/$USER_ID -H "authorization: Bearer $ADMIN"   # with its sessions; the audit log keeps its id
 curl -s "$API/admin/audit?limit=20" -H "authorization: Bearer $ADMIN"
-curl -s -X POST $API/admin/keys/rotate -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' -d '{}'
+curl -s -X POST $API/admin/keys/rotate -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
+  -d '{"immediate":true}'                # {} publishes the next key first; immediate signs with it at once
 
 # Operations
 curl -s $API/healthz

@@ -5,6 +5,7 @@ import { type AuthContext, toAuthContext } from './auth-context.js';
 import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
 import { buildChallenges, GuardError, type GuardReason } from './errors.js';
 import { extractToken } from './extract.js';
+import { GuardRuntimeError } from './failures.js';
 import { checkGuardOptions, type GuardOptions, realmOf } from './options.js';
 import { RevocationFeed, type RevocationStatus } from './revocation/feed.js';
 import { feedSettings } from './setup/feed-settings.js';
@@ -94,7 +95,8 @@ function headersOf(req: { headers: IncomingHttpHeaders }): IncomingHttpHeaders {
 /**
  * Builds a guard. Every option is checked here: a missing `algorithms`,
  * `issuer` or `audience`, both or neither of `keys`/`jwksUri`, an unknown
- * option or a bad URL throws a TypeError at startup, never at a request.
+ * option or a bad URL throws a TypeError (a GuardOptionsError, code
+ * `ERR_GUARD_OPTIONS`) at startup, never at a request.
  *
  * @example
  * const guard = createGuard({
@@ -218,7 +220,7 @@ export function createGuard(opts: GuardOptions): Guard {
       }
     },
     async close() {
-      closing.abort(new Error('@tessera/guard: the guard was closed'));
+      closing.abort(new GuardRuntimeError('ERR_GUARD_CLOSED', '@tessera/guard: the guard was closed'));
       await feed?.close();
     },
     status() {

@@ -7,6 +7,12 @@ export {
   type GuardErrorCode,
   type GuardReason,
 } from './errors.js';
+export {
+  GUARD_FAILURE_CODES,
+  type GuardFailureCode,
+  GuardOptionsError,
+  GuardRuntimeError,
+} from './failures.js';
 export { createGuard, type Guard, type GuardStatus } from './guard.js';
 export type { GuardCacheOptions, GuardOptions, RevocationOptions } from './options.js';
 export type { RevocationStatus } from './revocation/feed.js';

@@ -1,5 +1,6 @@
 import type { Alg, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
 import { type HttpUrlProblem, invalidHeaderName, isHttpToken, parseHttpUrl } from '@tessera/jwt/internal';
+import { GuardOptionsError } from './failures.js';
 
 /** Where the guard follows the auth server's revocation feed. */
 export interface RevocationOptions {
@@ -113,8 +114,8 @@ const URL_PROBLEMS: Record<HttpUrlProblem, string> = {
 };
 
 /** A programming error in the options: thrown by createGuard, never at a request. */
-export function optionError(message: string): TypeError {
-  return new TypeError(`@tessera/guard: ${message}`);
+export function optionError(message: string): GuardOptionsError {
+  return new GuardOptionsError('ERR_GUARD_OPTIONS', message);
 }
 
 /** Checks what the verifier does not: shape, exclusivity, extraction and revocation options. */

@@ -61,7 +61,7 @@ app.get(
 );
 app.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
   if (err instanceof GuardError) return next(err); // Express's default handler applies err.status and err.headers
-  res.status(599).json({ wiring: err.message });
+  res.status(599).json({ wiring: err.message, code: (err as { code?: string }).code });
 });
 
 let server: TestServer;
@@ -127,6 +127,7 @@ describe('express: authorization', () => {
       const res = await get(path, { authorization: admin });
       assert.equal(res.status, 599, path);
       assert.match(res.body.wiring, /must follow requireAuth/);
+      assert.equal(res.body.code, 'ERR_GUARD_WIRING');
     }
   });
 

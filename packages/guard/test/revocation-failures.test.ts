@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { GuardRuntimeError } from '../src/failures.js';
 import { RevocationFeed } from '../src/revocation/feed.js';
 import { closeAll, feedServer, guardFor, settings, track, verdict } from './support/feed-fixtures.js';
 import { FeedServer } from './support/feed-server.js';
@@ -31,6 +32,8 @@ describe('revocation feed: failures', () => {
     assert.equal(verdict(guard, { sid: 'sess-1', iat: now }), 'ERR_GUARD_REVOKED'); // last list still served
     assert.equal(verdict(guard, { sid: 'sess-2', iat: now }), 'accepted'); // fail-open by default
     assert.match(errors[0]?.message ?? '', /revocation feed: HTTP 503/);
+    assert.ok(errors[0] instanceof GuardRuntimeError);
+    assert.equal(errors[0].code, 'ERR_GUARD_FEED_STATUS');
     server.mode = 'up';
     await waitFor(() => guard.status().revocations?.consecutiveFailures === 0, 'recovery');
     assert.equal(guard.status().revocations?.nextPollInMs, 10);

@@ -24,9 +24,6 @@ export async function openStore(config: TesseraConfig): Promise<Store> {
   return createSqlStore({ dialect: 'sqlite', filename: join(config.dataDir, SQLITE_FILE) });
 }
 
-/** The code of the warning {@link dataDirWarning} gives; docs/errors.md lists it. */
-export const DATA_DIR_WARNING = 'WARN_DATA_DIR_OPEN';
-
 /**
  * A one-line warning when the data directory (SQLite database, kek.key) is open to its group or
  * to everyone: the files in it are created 0600, but a directory others may enter lets them see
@@ -35,7 +32,7 @@ export const DATA_DIR_WARNING = 'WARN_DATA_DIR_OPEN';
  *
  * @example
  * const warning = dataDirWarning(config);
- * if (warning !== null) process.stderr.write(`tessera: warning: ${warning}\n`);
+ * if (warning !== null) printWarning('TESSERA_DATA_DIR_OPEN', warning);
  */
 export function dataDirWarning(config: TesseraConfig): string | null {
   if (config.databaseUrl !== undefined && config.kek !== undefined) return null;
@@ -48,7 +45,7 @@ export function dataDirWarning(config: TesseraConfig): string | null {
   if ((mode & 0o077) === 0) return null;
   const octal = (mode & 0o777).toString(8).padStart(4, '0');
   return (
-    `${DATA_DIR_WARNING}: the data directory ${config.dataDir} is open to ${mode & 0o007 ? 'every local user' : 'its group'} ` +
+    `the data directory ${config.dataDir} is open to ${mode & 0o007 ? 'every local user' : 'its group'} ` +
     `(mode ${octal}); it holds the database and the key-encryption key: chmod 700 ${config.dataDir}`
   );
 }

@@ -15,9 +15,13 @@ describe('tessera help and errors', () => {
       ['serve'],
       ['users', 'add'],
       ['users', 'list'],
+      ['users', 'show'],
       ['users', 'set-role'],
+      ['users', 'set-permissions'],
+      ['users', 'set-password'],
       ['users', 'block'],
       ['users', 'unblock'],
+      ['users', 'delete'],
       ['keys', 'list'],
       ['keys', 'rotate'],
       ['keys', 'jwks'],
@@ -30,6 +34,9 @@ describe('tessera help and errors', () => {
       const r = await runCli([...command, '--help']);
       assert.equal(r.code, 0, command.join(' '));
       assert.match(r.stdout, new RegExp(`^Usage: tessera ${command.join(' ')} `), command.join(' '));
+    }
+    for (const command of ['set-password', 'set-permissions', 'show', 'delete']) {
+      assert.match(top.stdout, new RegExp(`\\$ .*tessera users ${command} `), command);
     }
     const lint = await runCli(['token', 'lint', '--help']);
     assert.match(lint.stdout, /TL001 alg-none/);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DATA_DIR_WARNING } from '../src/runtime.js';
+
 import { createSqlStore } from '../src/store/index.js';
 import { assertBuilt, makeWorkspace } from './helpers/e2e-cli.js';
 import { call, eventually, killAllServers, startServer } from './helpers/e2e-server.js';
@@ -72,18 +72,18 @@ describe('H9 database and key files are private', () => {
       }
       // Written to stderr before "listening" on stdout; the two pipes may arrive in either order.
       await eventually('the warning', async () =>
-        server.output().includes('WARN_DATA_DIR_OPEN') ? true : undefined,
+        server.output().includes('TESSERA_DATA_DIR_OPEN') ? true : undefined,
       );
       const warnings = server
         .output()
         .split('\n')
-        .filter((line) => line.includes('WARN_DATA_DIR_OPEN'));
+        .filter((line) => line.includes('TESSERA_DATA_DIR_OPEN'));
       assert.equal(warnings.length, 1, server.output());
       const docs = await readFile(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
-      assert.ok(docs.includes(`| \`${DATA_DIR_WARNING}\` |`), 'the warning code is documented');
+      assert.ok(docs.includes('| `TESSERA_DATA_DIR_OPEN` |'), 'the warning code is documented');
       assert.match(
         warnings[0] ?? '',
-        /^tessera: warning: WARN_DATA_DIR_OPEN: .* every local user \(mode 0755\).*chmod 700/,
+        /^tessera: warning: TESSERA_DATA_DIR_OPEN: .* every local user \(mode 0755\).*chmod 700/,
       );
     } finally {
       await server.stop();
@@ -97,7 +97,7 @@ describe('H9 database and key files are private', () => {
     const server = await withUmask(0o022, () => startServer(ws.storeArgs));
     try {
       assert.equal((await mode(ws.dataDir)).toString(8), '700');
-      assert.doesNotMatch(server.output(), /WARN_DATA_DIR_OPEN/);
+      assert.doesNotMatch(server.output(), /TESSERA_DATA_DIR_OPEN/);
     } finally {
       await server.stop();
     }

@@ -336,18 +336,21 @@ describe('admin keys', () => {
       keys.keys.map((k) => k.kid),
       [firstKid, next.kid, immediate.kid],
     );
-    const audit = json<{ events: { details: { kid: string; immediate: boolean } }[] }>(
+    const audit = json<{
+      events: { userId: string; details: { kid: string; immediate: boolean; by: string } }[];
+    }>(
       await t.app.inject({
         method: 'GET',
         url: '/admin/audit?type=key-rotated',
         headers: bearer(admin.access_token),
       }),
     );
+    const adminId = decodeJwtUnverified(admin.access_token).payload.sub;
     assert.deepEqual(
-      audit.events.map((e) => e.details),
+      audit.events.map(({ userId, details: { kid, immediate, by } }) => ({ userId, kid, immediate, by })),
       [
-        { kid: immediate.kid, immediate: true },
-        { kid: next.kid, immediate: false },
+        { userId: adminId, kid: immediate.kid, immediate: true, by: adminId },
+        { userId: adminId, kid: next.kid, immediate: false, by: adminId },
       ],
     );
   });

@@ -133,6 +133,8 @@ describe('role and permission changes', () => {
       roles: ['user', 'admin'],
       permissions: ['users:delete'],
     });
+    // Another admin: taking the role from the last one is refused (hardening-h10-last-admin.test.ts).
+    await addUser(t.service, 'root@example.com', { roles: ['admin'] });
   });
   after(() => t.cleanup());
 

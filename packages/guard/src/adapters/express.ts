@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
+import { GuardOptionsError } from '../failures.js';
 import type { Guard } from '../guard.js';
 import { settle } from '../settle.js';
 import { setAuth } from './express-slot.js';
@@ -117,7 +118,12 @@ function authorizer(requirement: CompiledRequirement): RequestHandler {
     const guard = req.auth === undefined ? undefined : owners.get(req.auth);
     if (guard === undefined) {
       // A wiring mistake, not a request problem: make it loud.
-      next(new Error('@tessera/guard: requireRole and requirePermission must follow requireAuth'));
+      next(
+        new GuardOptionsError(
+          'ERR_GUARD_WIRING',
+          'requireRole and requirePermission must follow requireAuth',
+        ),
+      );
       return;
     }
     authorize(req, res, next, guard, requirement);

@@ -10,6 +10,7 @@ import type { AuthContext } from '../auth-context.js';
 import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { optionError } from '../options.js';
 import { settle } from '../settle.js';
 
 /** A route's `config.auth`: `false` public, `true` any valid token, or the roles / permissions it needs. */
@@ -50,11 +51,11 @@ function compileRule(auth: unknown, protectAll: boolean, where: string): Rule {
 const guardPlugin: FastifyPluginCallback<TesseraGuardOptions> = (fastify, opts, done) => {
   const guard = opts?.guard;
   if (guard === undefined || typeof guard.check !== 'function') {
-    return done(new TypeError('@tessera/guard: tesseraGuard needs { guard } (from createGuard)'));
+    return done(optionError('tesseraGuard needs { guard } (from createGuard)'));
   }
   const protect = opts.protect ?? 'all';
   if (protect !== 'all' && protect !== 'configured') {
-    return done(new TypeError("@tessera/guard: protect must be 'all' or 'configured'"));
+    return done(optionError("protect must be 'all' or 'configured'"));
   }
   const protectAll = protect === 'all';
   const rules = new WeakMap<object, Rule>();

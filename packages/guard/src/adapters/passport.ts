@@ -3,6 +3,7 @@ import { bearerChallenge } from '@tessera/jwt/internal';
 import type { AuthContext } from '../auth-context.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
+import { optionError } from '../options.js';
 import { settle } from '../settle.js';
 
 /** Called with the AuthContext; `done(null, user)` accepts, `done(null, false)` refuses, `done(err)` errors. */
@@ -41,10 +42,10 @@ export class TesseraStrategy {
 
   constructor(options: TesseraStrategyOptions, verify?: TesseraVerifyCallback) {
     if (typeof options !== 'object' || options === null || typeof options.guard?.check !== 'function') {
-      throw new TypeError('@tessera/guard: TesseraStrategy needs { guard } (from createGuard)');
+      throw optionError('TesseraStrategy needs { guard } (from createGuard)');
     }
     if (verify !== undefined && typeof verify !== 'function') {
-      throw new TypeError('@tessera/guard: the verify callback must be a function');
+      throw optionError('the verify callback must be a function');
     }
     this.name = options.name ?? 'tessera';
     this.guard = options.guard;

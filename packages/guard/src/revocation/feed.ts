@@ -1,4 +1,5 @@
 import type { GuardReason } from '../errors.js';
+import { GuardRuntimeError } from '../failures.js';
 import { backoffDelay } from './backoff.js';
 import { type Cursor, fetchRevocationPage } from './fetch-page.js';
 import { RevocationList } from './list.js';
@@ -83,7 +84,9 @@ export class RevocationFeed {
   /** Resolves after the first full sync; rejects if the feed is closed first or `signal` aborts. */
   ready(signal?: AbortSignal): Promise<void> {
     if (this.synced) return Promise.resolve();
-    if (this.closed) return Promise.reject(new Error('@tessera/guard: the guard is closed'));
+    if (this.closed) {
+      return Promise.reject(new GuardRuntimeError('ERR_GUARD_CLOSED', '@tessera/guard: the guard is closed'));
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const waiter = {
@@ -109,7 +112,9 @@ export class RevocationFeed {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.abort.abort();
-    for (const waiter of this.waiters) waiter.reject(new Error('@tessera/guard: the guard was closed'));
+    for (const waiter of this.waiters) {
+      waiter.reject(new GuardRuntimeError('ERR_GUARD_CLOSED', '@tessera/guard: the guard was closed'));
+    }
     this.waiters.clear();
     await this.running;
   }
@@ -183,7 +188,11 @@ export class RevocationFeed {
     const onError = this.settings.onError;
     if (onError === undefined) return;
     try {
-      onError(err instanceof Error ? err : new Error('revocation feed: poll failed'));
+      onError(
+        err instanceof Error
+          ? err
+          : new GuardRuntimeError('ERR_GUARD_FEED_UNREACHABLE', 'revocation feed: poll failed'),
+      );
     } catch {
       // A throwing logger must not stop the feed.
     }

@@ -1,4 +1,5 @@
 import { CappedReadError, type CappedReadFailure, readCappedText } from '@tessera/jwt/internal';
+import { type GuardFailureCode, GuardRuntimeError } from '../failures.js';
 import type { RevocationEntry } from './list.js';
 
 /** The feed's cursor: opaque, echoed back as `after`. */
@@ -21,6 +22,17 @@ export interface FetchPageOptions {
 
 const MAX_CURSOR_LENGTH = 1024;
 
+type FeedCode = Extract<GuardFailureCode, `ERR_GUARD_FEED_${string}`>;
+
+/** A failed poll; the message starts with `revocation feed:` and never holds the response. */
+function feedError(code: FeedCode, message: string, cause?: unknown): GuardRuntimeError {
+  return new GuardRuntimeError(
+    code,
+    `revocation feed: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 /**
  * Fetches one page of the feed: no redirects, a timeout and a size cap, and a
  * response validated in full before any entry is used (a half-valid page is
@@ -38,26 +50,23 @@ export async function fetchRevocationPage(
   try {
     response = await fetch(url, { headers: opts.headers, redirect: 'manual', signal });
   } catch (cause) {
-    throw new Error(
-      signal.aborted
-        ? 'revocation feed: the request timed out or was aborted'
-        : 'revocation feed: the request failed',
-      {
-        cause,
-      },
+    throw feedError(
+      'ERR_GUARD_FEED_UNREACHABLE',
+      signal.aborted ? 'the request timed out or was aborted' : 'the request failed',
+      cause,
     );
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => {});
-    throw new Error(`revocation feed: HTTP ${response.status}`);
+    throw feedError('ERR_GUARD_FEED_STATUS', `HTTP ${response.status}`);
   }
   return parsePage(await readBody(response, opts.maxBytes));
 }
 
-const READ_FAILURES: Record<CappedReadFailure, string> = {
-  'too-large': 'revocation feed: the response is too large',
-  'read-failed': 'revocation feed: reading the response failed',
-  'not-utf8': 'revocation feed: the response is not UTF-8',
+const READ_FAILURES: Record<CappedReadFailure, [FeedCode, string]> = {
+  'too-large': ['ERR_GUARD_FEED_TOO_LARGE', 'the response is too large'],
+  'read-failed': ['ERR_GUARD_FEED_UNREACHABLE', 'reading the response failed'],
+  'not-utf8': ['ERR_GUARD_FEED_INVALID', 'the response is not UTF-8'],
 };
 
 async function readBody(response: Response, maxBytes: number): Promise<string> {
@@ -65,8 +74,8 @@ async function readBody(response: Response, maxBytes: number): Promise<string> {
     return await readCappedText(response, maxBytes);
   } catch (err) {
     if (!(err instanceof CappedReadError)) throw err;
-    const cause = err.failure === 'read-failed' ? { cause: err.cause } : undefined;
-    throw new Error(READ_FAILURES[err.failure], cause);
+    const [code, message] = READ_FAILURES[err.failure];
+    throw feedError(code, message, err.failure === 'read-failed' ? err.cause : undefined);
   }
 }
 
@@ -76,24 +85,27 @@ export function parsePage(text: string): RevocationPage {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error('revocation feed: the response is not JSON');
+    throw feedError('ERR_GUARD_FEED_INVALID', 'the response is not JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error('revocation feed: the response is not an object');
+    throw feedError('ERR_GUARD_FEED_INVALID', 'the response is not an object');
   }
   const { cursor, revoked } = value as { cursor?: unknown; revoked?: unknown };
   const cursorOk =
     (typeof cursor === 'string' && cursor.length > 0 && cursor.length <= MAX_CURSOR_LENGTH) ||
     (typeof cursor === 'number' && Number.isFinite(cursor));
-  if (!cursorOk) throw new Error('revocation feed: cursor must be a string or a number');
-  if (!Array.isArray(revoked)) throw new Error('revocation feed: revoked must be a list');
+  if (!cursorOk) throw feedError('ERR_GUARD_FEED_INVALID', 'cursor must be a string or a number');
+  if (!Array.isArray(revoked)) throw feedError('ERR_GUARD_FEED_INVALID', 'revoked must be a list');
   const entries: RevocationEntry[] = [];
   for (const item of revoked as unknown[]) {
     if (typeof item !== 'object' || item === null)
-      throw new Error('revocation feed: an entry is not an object');
+      throw feedError('ERR_GUARD_FEED_INVALID', 'an entry is not an object');
     const { sid, before, expires } = item as Record<string, unknown>;
     if (typeof sid !== 'string' || sid.length === 0 || !isTime(before) || !isTime(expires)) {
-      throw new Error('revocation feed: an entry needs sid (string), before and expires (epoch seconds)');
+      throw feedError(
+        'ERR_GUARD_FEED_INVALID',
+        'an entry needs sid (string), before and expires (epoch seconds)',
+      );
     }
     entries.push({ sid, before, expires });
   }

@@ -5,6 +5,14 @@ import type { Runtime } from '../runtime.js';
 import { CliError } from './errors.js';
 import { configOverrides } from './options.js';
 
+/**
+ * Who the CLI is in the audit log: no user id, and `tessera-cli` as the user agent.
+ *
+ * @example
+ * await service.accounts.setBlocked(user.id, true, CLI_ACTOR);
+ */
+export const CLI_ACTOR = { meta: { userAgent: 'tessera-cli' } } as const;
+
 /** The parsed `--data-dir`, `--config`, `--database-url` (and serve's `--port`, `--host`). */
 export interface StoreOptions {
   dataDir?: string;
@@ -31,7 +39,7 @@ export function loadCliConfig(opts: StoreOptions, env: NodeJS.ProcessEnv = proce
  * an error: a mistyped `--data-dir` must not silently make an empty one.
  *
  * @example
- * await withRuntime(opts, async ({ service }) => console.log(await service.store.users.count()));
+ * await withRuntime(opts, async ({ service }) => console.log(await service.users.count()));
  */
 export async function withRuntime<T>(
   opts: StoreOptions,
@@ -42,6 +50,7 @@ export async function withRuntime<T>(
   const { openRuntime, SQLITE_FILE } = await import('../runtime.js');
   if (!create && config.databaseUrl === undefined && !existsSync(join(config.dataDir, SQLITE_FILE))) {
     throw new CliError(
+      'ERR_CLI_NO_DATABASE',
       `no Tessera database in ${config.dataDir}: pass --data-dir (or set TESSERA_DATA_DIR), ` +
         'or create one with `tessera users add` or `tessera serve`',
     );

@@ -22,11 +22,12 @@ import { stripNewline } from './read-input.js';
  */
 export function parseAlgs(values: readonly string[] | undefined): Alg[] {
   const algs = [...new Set((values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()))].filter(Boolean);
-  if (algs.length === 0) throw new CliError('--alg is required (e.g. --alg EdDSA)');
+  if (algs.length === 0) throw new CliError('ERR_CLI_USAGE', '--alg is required (e.g. --alg EdDSA)');
   for (const alg of algs) {
-    if (alg.toLowerCase() === 'none') throw new CliError('alg "none" is never accepted');
+    if (alg.toLowerCase() === 'none') throw new CliError('ERR_CLI_USAGE', 'alg "none" is never accepted');
     if (!isAlg(alg)) {
       throw new CliError(
+        'ERR_CLI_USAGE',
         `unknown alg ${JSON.stringify(alg.slice(0, 20))}: use HS256/384/512, RS256/384/512, ` +
           'PS256/384/512, ES256/384/512 or EdDSA',
       );
@@ -48,11 +49,12 @@ export function readSecretFile(path: string): Buffer {
     bytes = readFileSync(path);
   } catch (err) {
     throw new CliError(
+      'ERR_CLI_INPUT',
       `cannot read the secret file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
   const secret = stripNewline(bytes);
-  if (secret.length === 0) throw new CliError(`the secret file ${path} is empty`);
+  if (secret.length === 0) throw new CliError('ERR_CLI_INPUT', `the secret file ${path} is empty`);
   return secret;
 }
 
@@ -60,12 +62,16 @@ function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read the ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CliError(
+      'ERR_CLI_INPUT',
+      `cannot read the ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
 function singleAlg(algs: readonly Alg[], source: string): Alg {
-  if (algs.length !== 1) throw new CliError(`${source} is one key for one algorithm: give exactly one --alg`);
+  if (algs.length !== 1)
+    throw new CliError('ERR_CLI_USAGE', `${source} is one key for one algorithm: give exactly one --alg`);
   return algs[0] as Alg;
 }
 
@@ -94,13 +100,16 @@ export function loadVerificationKeys(
     (k) => opts[k] !== undefined,
   );
   if (given.length !== 1) {
-    throw new CliError('give exactly one of --jwks-url, --jwks-file, --key-file, --secret-file');
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      'give exactly one of --jwks-url, --jwks-file, --key-file, --secret-file',
+    );
   }
   if (opts.jwksUrl !== undefined) {
     try {
       return createRemoteKeySet(opts.jwksUrl, { timeoutMs: 10_000 });
     } catch {
-      throw new CliError('--jwks-url must be an http: or https: URL');
+      throw new CliError('ERR_CLI_USAGE', '--jwks-url must be an http: or https: URL');
     }
   }
   if (opts.jwksFile !== undefined) {
@@ -109,7 +118,7 @@ export function loadVerificationKeys(
       jwks = JSON.parse(readText(opts.jwksFile, 'JWKS file'));
     } catch (err) {
       if (err instanceof CliError) throw err;
-      throw new CliError(`the JWKS file ${opts.jwksFile} is not valid JSON`);
+      throw new CliError('ERR_CLI_INPUT', `the JWKS file ${opts.jwksFile} is not valid JSON`);
     }
     return createKeySet(jwks as { keys: [] });
   }
@@ -125,21 +134,25 @@ export function loadVerificationKeys(
 export function loadKey(opts: KeySourceOptions, algs: readonly Alg[], use: 'sign' | 'verify'): Key {
   const kidOption = opts.kid === undefined ? {} : { kid: opts.kid };
   if (opts.keyFile !== undefined && opts.secretFile !== undefined) {
-    throw new CliError('give --key-file or --secret-file, not both');
+    throw new CliError('ERR_CLI_USAGE', 'give --key-file or --secret-file, not both');
   }
   if (opts.secretFile !== undefined) {
     const alg = singleAlg(algs, '--secret-file');
-    if (!isHmacAlg(alg)) throw new CliError('--secret-file needs an HMAC alg: HS256, HS384 or HS512');
+    if (!isHmacAlg(alg))
+      throw new CliError('ERR_CLI_USAGE', '--secret-file needs an HMAC alg: HS256, HS384 or HS512');
     return importSecret(readSecretFile(opts.secretFile), { alg, ...kidOption });
   }
   if (opts.keyFile !== undefined) {
     const alg = singleAlg(algs, '--key-file');
-    if (isHmacAlg(alg)) throw new CliError(`${alg} keys are secrets: use --secret-file`);
+    if (isHmacAlg(alg)) throw new CliError('ERR_CLI_USAGE', `${alg} keys are secrets: use --secret-file`);
     const key = importPem(readText(opts.keyFile, 'key file'), { alg, ...kidOption });
     if (use === 'sign' && key.type !== 'private') {
-      throw new CliError('--key-file must hold a private key (PKCS#8 PEM) to sign');
+      throw new CliError('ERR_CLI_INPUT', '--key-file must hold a private key (PKCS#8 PEM) to sign');
     }
     return key;
   }
-  throw new CliError(use === 'sign' ? 'give --key-file or --secret-file' : 'give a key source');
+  throw new CliError(
+    'ERR_CLI_USAGE',
+    use === 'sign' ? 'give --key-file or --secret-file' : 'give a key source',
+  );
 }

@@ -22,7 +22,7 @@ export interface TerminalInput extends Readable {
  */
 export async function readPasswordFromStdin(stdin: Readable): Promise<string> {
   const password = stripNewline(await readAll(stdin, MAX_INPUT_BYTES)).toString('utf8');
-  if (password === '') throw new CliError('no password on standard input');
+  if (password === '') throw new CliError('ERR_CLI_INPUT', 'no password on standard input');
   return password;
 }
 
@@ -37,7 +37,10 @@ export async function readPasswordFromStdin(stdin: Readable): Promise<string> {
 export function promptPassword(prompt: string, input: TerminalInput, output: Writable): Promise<string> {
   if (!input.isTTY || typeof input.setRawMode !== 'function') {
     return Promise.reject(
-      new CliError('standard input is not a terminal: pipe the password and pass --password-stdin'),
+      new CliError(
+        'ERR_CLI_INPUT',
+        'standard input is not a terminal: pipe the password and pass --password-stdin',
+      ),
     );
   }
   const setRawMode = input.setRawMode.bind(input);
@@ -66,11 +69,12 @@ export function promptPassword(prompt: string, input: TerminalInput, output: Wri
           return;
         }
         if (char === '\u0003' || (char === '\u0004' && typed === '')) {
-          return finish(new CliError('cancelled'));
+          return finish(new CliError('ERR_CLI_INPUT', 'cancelled'));
         }
         if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
         else if (char >= ' ') typed += char;
-        if (typed.length > MAX_INPUT_BYTES) return finish(new CliError('the password is too long'));
+        if (typed.length > MAX_INPUT_BYTES)
+          return finish(new CliError('ERR_CLI_INPUT', 'the password is too long'));
       }
     };
     input.on('data', onData);
@@ -89,8 +93,8 @@ export async function promptNewPassword(
   output: Writable,
 ): Promise<string> {
   const first = await promptPassword(`Password for ${email}: `, input, output);
-  if (first === '') throw new CliError('the password is empty');
+  if (first === '') throw new CliError('ERR_CLI_INPUT', 'the password is empty');
   const second = await promptPassword('Repeat the password: ', input, output);
-  if (first !== second) throw new CliError('the passwords do not match');
+  if (first !== second) throw new CliError('ERR_CLI_INPUT', 'the passwords do not match');
   return first;
 }

@@ -9,6 +9,10 @@ const EXAMPLES = `
 Examples:
   $ tessera serve --data-dir ./data
   $ printf '%s' "$ADMIN_PASSWORD" | tessera users add admin@example.com --role admin --password-stdin
+  $ tessera users show ada@example.com
+  $ tessera users set-permissions ada@example.com reports:read invoices:write
+  $ printf '%s' "$NEW_PASSWORD" | tessera users set-password ada@example.com --password-stdin
+  $ tessera users delete ada@example.com
   $ tessera keys rotate --now
   $ tessera token verify "$TOKEN" --jwks-url http://127.0.0.1:3000/.well-known/jwks.json --alg EdDSA
   $ tessera token lint "$TOKEN" --secret-file ./jwt.secret

@@ -12,7 +12,8 @@ export async function readAll(stream: Readable, maxBytes: number): Promise<Buffe
   try {
     return await readCapped(stream, maxBytes);
   } catch (err) {
-    if (err instanceof CappedReadError) throw new CliError(`standard input is longer than ${maxBytes} bytes`);
+    if (err instanceof CappedReadError)
+      throw new CliError('ERR_CLI_INPUT', `standard input is longer than ${maxBytes} bytes`);
     throw err;
   }
 }
@@ -45,11 +46,12 @@ export async function readTokenArgument(
 ): Promise<string> {
   let text = arg;
   if (text === undefined || text === '-') {
-    if (text === undefined && stdin.isTTY) throw new CliError('missing TOKEN (pass it, or pipe it on stdin)');
+    if (text === undefined && stdin.isTTY)
+      throw new CliError('ERR_CLI_USAGE', 'missing TOKEN (pass it, or pipe it on stdin)');
     text = (await readAll(stdin, 64 * 1024)).toString('utf8');
   }
   const token = text.trim().replace(/^Bearer\s+/i, '');
-  if (token === '') throw new CliError('the token is empty');
+  if (token === '') throw new CliError('ERR_CLI_INPUT', 'the token is empty');
   return token;
 }
 

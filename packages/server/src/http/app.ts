@@ -88,7 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
-    store: persistentRateLimitStore(service.store.rateLimits, () => service.clock.now()),
+    store: persistentRateLimitStore(service.rateLimits, () => service.clock.now()),
   });
 
   app.setErrorHandler(

@@ -6,7 +6,7 @@ type Callback = (err: Error | null, result?: { current: number; ttl: number }) =
  * Adapts the store's persisted counters to @fastify/rate-limit's store
  * interface, so limits hold across restarts and across instances.
  */
-export function persistentRateLimitStore(store: RateLimitStore, now: () => number) {
+export function persistentRateLimitStore(store: Pick<RateLimitStore, 'hit'>, now: () => number) {
   return class PersistentRateLimitStore {
     incr(key: string, callback: Callback, timeWindow: number): void {
       const at = now();

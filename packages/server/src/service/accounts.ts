@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeEmail, type Store, type User } from '../store/index.js';
+import type { Actor } from './audit.js';
 import type { Clock } from './clock.js';
 import { isEmail } from './email-address.js';
+import { ADMIN_ROLE, keepingAnAdmin } from './last-admin.js';
 import { checkNewPassword, checkPassword, type PasswordHasher, type PasswordProblem } from './passwords.js';
 import type { Revocations } from './revocations.js';
 
@@ -44,13 +46,28 @@ export type ChangePasswordResult =
   | { status: 'invalid-password'; problem: PasswordProblem }
   | { status: 'not-found' };
 
-export type UpdateUserResult = { status: 'ok'; user: User } | { status: 'not-found' };
+/** `last-admin`: the change would leave no unblocked admin, so it was refused. */
+export type UpdateUserResult =
+  | { status: 'ok'; user: User }
+  | { status: 'not-found' }
+  | { status: 'last-admin' };
+
+export type SetPasswordResult =
+  | { status: 'ok'; revokedSessions: number }
+  | { status: 'invalid-password'; problem: PasswordProblem }
+  | { status: 'not-found' };
+
+export type DeleteUserResult =
+  | { status: 'ok'; revokedSessions: number }
+  | { status: 'not-found' }
+  | { status: 'last-admin' };
 
 /**
- * Accounts: registration, password changes, roles, permissions and blocking.
- * Every change that takes rights away revokes at once: password change and
- * block kill sessions; a role or permission change revokes the current access
- * tokens but keeps the sessions, so the next refresh carries the new rights.
+ * Accounts: registration, password changes, roles, permissions, blocking and
+ * deletion. Every change that takes rights away revokes at once: password
+ * change, block and delete kill sessions; a role or permission change revokes
+ * the current access tokens but keeps the sessions, so the next refresh carries
+ * the new rights. No change may leave the server without an unblocked admin.
  *
  * @example
  * const result = await accounts.register('ada@example.com', 'correct horse battery');
@@ -64,11 +81,11 @@ export class Accounts {
     private readonly policy: { registration: 'open' | 'closed' } = { registration: 'open' },
   ) {}
 
-  /** Creates an account with the given roles (default `user`). */
+  /** Creates an account with the given roles (default `user`); `by` is the admin who created it. */
   async register(
     email: string,
     password: string,
-    opts: { roles?: string[]; permissions?: string[]; meta?: RequestMeta } = {},
+    opts: { roles?: string[]; permissions?: string[]; meta?: RequestMeta; by?: string } = {},
   ): Promise<RegisterResult> {
     const address = normalizeEmail(email);
     if (!isEmail(address)) return { status: 'invalid-email' };
@@ -85,7 +102,7 @@ export class Accounts {
       now,
     });
     if (result.status === 'created') {
-      await this.audit('register', result.user.id, opts.meta, {});
+      await this.audit('register', result.user.id, opts.meta, opts.by === undefined ? {} : { by: opts.by });
     }
     return result;
   }
@@ -122,14 +139,24 @@ export class Accounts {
     return { status: 'ok' };
   }
 
-  /** Replaces roles and/or permissions and revokes the user's current access tokens (sessions stay). */
+  /**
+   * Replaces roles and/or permissions and revokes the user's current access tokens (sessions
+   * stay). Taking the admin role from the last unblocked admin is refused.
+   */
   async setAccess(
     userId: string,
     access: { roles?: string[]; permissions?: string[] },
     actor?: { userId?: string; meta?: RequestMeta },
   ): Promise<UpdateUserResult> {
     const now = this.clock.now();
-    const user = await this.store.users.updateAccess(userId, access, now);
+    const user = await keepingAnAdmin(
+      this.store.users,
+      userId,
+      access.roles !== undefined && !access.roles.includes(ADMIN_ROLE),
+      () => this.store.users.updateAccess(userId, access, now),
+      (before) => this.store.users.updateAccess(userId, { roles: before.roles }, now),
+    );
+    if (user === 'last-admin') return { status: 'last-admin' };
     if (user === null) return { status: 'not-found' };
     const sessions = await this.store.sessions.listForUser(userId, { now, activeOnly: true });
     await this.revocations.revokeAccess(sessions, now);
@@ -141,14 +168,24 @@ export class Accounts {
     return { status: 'ok', user };
   }
 
-  /** Blocks (revoking every session and access token) or unblocks an account. */
+  /**
+   * Blocks (revoking every session and access token) or unblocks an account. Blocking the last
+   * unblocked admin is refused.
+   */
   async setBlocked(
     userId: string,
     blocked: boolean,
     actor?: { userId?: string; meta?: RequestMeta },
   ): Promise<UpdateUserResult> {
     const now = this.clock.now();
-    const user = await this.store.users.setBlocked(userId, blocked, now);
+    const user = await keepingAnAdmin(
+      this.store.users,
+      userId,
+      blocked,
+      () => this.store.users.setBlocked(userId, blocked, now),
+      () => this.store.users.setBlocked(userId, false, now),
+    );
+    if (user === 'last-admin') return { status: 'last-admin' };
     if (user === null) return { status: 'not-found' };
     if (blocked) {
       await this.revocations.revokeAccess(
@@ -191,6 +228,56 @@ export class Accounts {
   async bootstrapAdmin(email: string, password: string): Promise<RegisterResult | null> {
     if ((await this.store.users.count()) > 0) return null;
     return this.register(email, password, { roles: ['admin', 'user'] });
+  }
+
+  /**
+   * Sets a new password without asking for the current one (an admin, or the CLI, for a user
+   * who lost it). Every session of the user is revoked with its access tokens.
+   */
+  async setPassword(userId: string, newPassword: string, actor?: Actor): Promise<SetPasswordResult> {
+    const user = await this.store.users.findById(userId);
+    if (user === null) return { status: 'not-found' };
+    const problem = checkNewPassword(newPassword, { email: user.email });
+    if (problem !== null) return { status: 'invalid-password', problem };
+    const passwordHash = await this.hasher.hash(newPassword);
+    const now = this.clock.now();
+    if ((await this.store.users.updatePasswordHash(userId, passwordHash, now)) === null) {
+      return { status: 'not-found' };
+    }
+    const revoked = await this.store.sessions.revokeAllForUser(userId, 'password-set', now);
+    await this.revocations.revokeAccess(revoked, now);
+    await this.audit('password-set', userId, actor?.meta, {
+      revokedSessions: revoked.length,
+      by: actor?.userId ?? null,
+    });
+    return { status: 'ok', revokedSessions: revoked.length };
+  }
+
+  /**
+   * Deletes an account: it is blocked first (so it can't log in or refresh meanwhile), its live
+   * sessions and their access tokens are revoked, then its sessions and the account are deleted.
+   * The audit row keeps the user id. Deleting the last unblocked admin is refused.
+   */
+  async delete(userId: string, actor?: Actor): Promise<DeleteUserResult> {
+    const now = this.clock.now();
+    const blocked = await keepingAnAdmin(
+      this.store.users,
+      userId,
+      true,
+      () => this.store.users.setBlocked(userId, true, now),
+      () => this.store.users.setBlocked(userId, false, now),
+    );
+    if (blocked === 'last-admin') return { status: 'last-admin' };
+    if (blocked === null) return { status: 'not-found' };
+    const revoked = await this.store.sessions.revokeAllForUser(userId, 'deleted', now);
+    await this.revocations.revokeAccess(revoked, now);
+    await this.store.sessions.deleteAllForUser(userId);
+    await this.store.users.delete(userId);
+    await this.audit('user-deleted', userId, actor?.meta, {
+      revokedSessions: revoked.length,
+      by: actor?.userId ?? null,
+    });
+    return { status: 'ok', revokedSessions: revoked.length };
   }
 
   private async audit(

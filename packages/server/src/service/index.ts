@@ -1,6 +1,8 @@
 import type { TesseraConfig } from '../config.js';
-import type { Store } from '../store/index.js';
+import type { RateLimitStore, Store } from '../store/index.js';
+import { warn } from '../warnings.js';
 import { Accounts } from './accounts.js';
+import { AuditLog } from './audit.js';
 import { type Clock, systemClock } from './clock.js';
 import { DeviceTokens } from './device-tokens.js';
 import { type ServiceEvents, silentEvents } from './events.js';
@@ -10,20 +12,26 @@ import { Revocations } from './revocations.js';
 import { Sessions } from './sessions.js';
 import { SigningKeys } from './signing-keys.js';
 import { AccessTokens } from './tokens.js';
+import { Users } from './users.js';
 
 export type {
   ChangePasswordResult,
+  DeleteUserResult,
   RegisterResult,
   RequestMeta,
   SelfRegisterResult,
+  SetPasswordResult,
   UpdateUserResult,
 } from './accounts.js';
 export { Accounts, publicUser } from './accounts.js';
+export { type Actor, type AuditEntry, AuditLog } from './audit.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
 export { isEmail } from './email-address.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
+export { activeKeyIndex, type KeyState, keyStates } from './key-states.js';
+export { ADMIN_ROLE, isActiveAdmin } from './last-admin.js';
 export {
   type LoginAdmission,
   type LoginAttempt,
@@ -41,18 +49,28 @@ export {
 export { Revocations } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
-export { SigningKeys } from './signing-keys.js';
+export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
 export { type AccessTokenClaims, AccessTokens } from './tokens.js';
+export { publicSession, publicUserDetails, type UserDetails, Users } from './users.js';
 
 /** Clock skew allowed for when a revocation entry or a retired key can go. */
 const SKEW_SECONDS = 60;
 
-/** The whole service layer, wired. */
+/**
+ * The whole service layer, wired. Routes and CLI commands go through it, never to the store:
+ * each operation writes its audit row wherever it is called from.
+ */
 export interface TesseraService {
   readonly config: TesseraConfig;
-  readonly store: Store;
   readonly clock: Clock;
+  /** Changes to accounts: register, password, roles, block, delete. */
   readonly accounts: Accounts;
+  /** Reading accounts: lookups, pages, counts. */
+  readonly users: Users;
+  /** The audit log: operations write it; admins page through it. */
+  readonly audit: AuditLog;
+  /** The persisted counters behind the HTTP rate limits. */
+  readonly rateLimits: Pick<RateLimitStore, 'hit'>;
   readonly sessions: Sessions;
   readonly revocations: Revocations;
   readonly keys: SigningKeys;
@@ -60,6 +78,8 @@ export interface TesseraService {
   readonly hasher: PasswordHasher;
   /** Login limits per address, per (account, address or device) and per account; see LoginThrottle. */
   readonly loginThrottle: LoginThrottle;
+  /** Resolves when the store answers; rejects otherwise (for `/healthz`). */
+  health(): Promise<void>;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -87,13 +107,20 @@ export function createTesseraService(opts: {
   const clock = opts.clock ?? systemClock;
   const events = opts.events ?? silentEvents;
   const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
-  const keys = new SigningKeys(store.keys, kek, clock, {
-    alg: config.signingAlg,
-    rotationIntervalMs: config.keyRotationIntervalMs,
-    // Published well before use: at least two JWKS max-ages, and at least an hour.
-    prepublishMs: Math.max(2 * config.jwksMaxAgeSeconds * 1000, 3600_000),
-    retireAfterMs: (config.accessTokenTtlSeconds + SKEW_SECONDS) * 1000,
-  });
+  const audit = new AuditLog(store.audit, clock);
+  const keys = new SigningKeys(
+    store.keys,
+    kek,
+    clock,
+    {
+      alg: config.signingAlg,
+      rotationIntervalMs: config.keyRotationIntervalMs,
+      // Published well before use: at least two JWKS max-ages, and at least an hour.
+      prepublishMs: Math.max(2 * config.jwksMaxAgeSeconds * 1000, 3600_000),
+      retireAfterMs: (config.accessTokenTtlSeconds + SKEW_SECONDS) * 1000,
+    },
+    audit,
+  );
   const tokens = new AccessTokens(keys, {
     issuer: config.issuer,
     audience: config.audience,
@@ -128,7 +155,9 @@ export function createTesseraService(opts: {
   };
   const every = (ms: number, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {
-      task().catch((err) => process.emitWarning(`tessera maintenance failed: ${(err as Error).message}`));
+      task().catch((err) =>
+        warn('TESSERA_MAINTENANCE_FAILED', `tessera maintenance failed: ${(err as Error).message}`),
+      );
     }, ms);
     timer.unref();
     timers.push(timer);
@@ -136,15 +165,20 @@ export function createTesseraService(opts: {
 
   return {
     config,
-    store,
     clock,
     accounts,
+    users: new Users(store, clock),
+    audit,
+    rateLimits: store.rateLimits,
     sessions,
     revocations,
     keys,
     tokens,
     hasher,
     loginThrottle,
+    async health() {
+      await store.meta.get('health');
+    },
     maintain,
     async start() {
       await keys.load();

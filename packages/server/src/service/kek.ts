@@ -46,7 +46,10 @@ function parseKek(text: string): Buffer {
   else if (/^[A-Za-z0-9_\-+/]{43}=?$/.test(value))
     bytes = Buffer.from(value, value.includes('+') || value.includes('/') ? 'base64' : 'base64url');
   if (bytes === undefined || bytes.length !== 32) {
-    throw new Error('the key-encryption key must be 32 bytes, written as base64url, base64 or hex');
+    throw new ConfigError(
+      'ERR_CONFIG_INVALID',
+      'kek (TESSERA_KEK, or <dataDir>/kek.key) must be 32 bytes, written as base64url, base64 or hex',
+    );
   }
   return bytes;
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
+import { ConfigError } from '../config/errors.js';
 import { isCommonPassword } from './common-passwords.js';
 
 /** argon2id cost parameters (memory in KiB). */
@@ -110,7 +111,10 @@ export class PasswordHasher {
   constructor(params: Partial<Argon2Params> = {}, concurrency = availableParallelism()) {
     this.params = { ...DEFAULT_ARGON2, ...params };
     if (this.params.memoryCost < 8 * this.params.parallelism || this.params.timeCost < 1) {
-      throw new Error('argon2 parameters are too small');
+      throw new ConfigError(
+        'ERR_CONFIG_INVALID',
+        'argon2 parameters are too small: memoryCost must be at least 8 × parallelism, timeCost at least 1',
+      );
     }
     this.limit = Math.max(1, concurrency);
   }

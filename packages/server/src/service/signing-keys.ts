@@ -12,8 +12,12 @@ import {
   type Key,
   type KeySet,
 } from '@tessera/jwt';
+import { ConfigError } from '../config/errors.js';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/index.js';
+import type { Actor, AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
+import { ServiceError } from './errors.js';
+import { activeKeyIndex, type KeyState, keyStates } from './key-states.js';
 import { open, seal } from './secrets.js';
 
 /** How signing keys are made and rotated. Durations in ms. */
@@ -33,13 +37,18 @@ interface LoadedKey {
   publicKey: Key | undefined;
 }
 
+/** A key's metadata with its state now. */
+export type SigningKeyStatus = SigningKeyRecord & { state: KeyState };
+
+const activation = (k: LoadedKey) => k.record.activatesAt;
+
 /**
  * The issuer's signing keys: private keys sealed at rest with the key-encryption
  * key, a current key to sign with, and a JWKS that publishes the next key before
  * it is used and keeps retired keys until every token they signed has expired.
  *
  * @example
- * const keys = new SigningKeys(store.keys, kek, clock, policy);
+ * const keys = new SigningKeys(store.keys, kek, clock, policy, audit);
  * await keys.load();
  * await keys.maintain(); // first start: creates the first key
  * const key = keys.current();
@@ -54,6 +63,7 @@ export class SigningKeys {
     private readonly kek: Buffer,
     private readonly clock: Clock,
     readonly policy: SigningKeyPolicy,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Reads every unexpired key from the store and unseals it. */
@@ -71,10 +81,10 @@ export class SigningKeys {
 
   /** The key that signs now: the newest one whose activation time has come. */
   current(): Key {
-    const now = this.clock.now();
-    let found: LoadedKey | undefined;
-    for (const key of this.loaded) if (key.record.activatesAt <= now) found = key;
-    if (found === undefined) throw new Error('no active signing key: call maintain() first');
+    const found = this.loaded[activeKeyIndex(this.loaded, activation, this.clock.now())];
+    if (found === undefined) {
+      throw new ServiceError('ERR_SIGNING_KEY_UNAVAILABLE', 'no active signing key: call maintain() first');
+    }
     return found.privateKey;
   }
 
@@ -92,9 +102,16 @@ export class SigningKeys {
     return this.verifyKeys;
   }
 
-  /** Metadata of the loaded keys, oldest first, for `tessera keys list`. */
+  /** Metadata of the loaded keys, oldest first. */
   list(): SigningKeyRecord[] {
     return this.loaded.map((k) => k.record);
+  }
+
+  /** Metadata of the loaded keys with their state now (next, active, retired), oldest first. */
+  status(): SigningKeyStatus[] {
+    const records = this.list();
+    const states = keyStates(records, this.clock.now());
+    return records.map((record, i) => ({ ...record, state: states[i] as KeyState }));
   }
 
   /**
@@ -121,18 +138,29 @@ export class SigningKeys {
   }
 
   /**
-   * Rotates now, outside the schedule. By default the new key is published
-   * `prepublishMs` before it signs; `immediate` makes it sign at once (after a
-   * compromise: verifiers fetch it on the unknown kid).
+   * Rotates now, outside the schedule, and writes the `key-rotated` audit row (with the actor,
+   * when one is known). By default the new key is published `prepublishMs` before it signs;
+   * `immediate` makes it sign at once (after a compromise: verifiers fetch it on the unknown kid).
    */
-  async rotate(opts: { immediate?: boolean } = {}): Promise<SigningKeyRecord> {
+  async rotate(opts: { immediate?: boolean; actor?: Actor } = {}): Promise<SigningKeyRecord> {
     await this.load();
     const now = this.clock.now();
-    const activatesAt = opts.immediate ? now : now + this.policy.prepublishMs;
+    const immediate = opts.immediate === true;
+    const activatesAt = immediate ? now : now + this.policy.prepublishMs;
     if (!(await this.add(activatesAt, this.loaded.at(-1)?.record.kid ?? null))) {
-      throw new Error('another instance rotated the keys at the same time; run it again');
+      throw new ServiceError(
+        'ERR_SIGNING_KEY_CONFLICT',
+        'another instance rotated the keys at the same time; run it again',
+      );
     }
-    return this.loaded.at(-1)!.record;
+    const record = this.loaded.at(-1)!.record;
+    const by = opts.actor?.userId ?? null;
+    await this.audit.record('key-rotated', {
+      userId: by,
+      meta: opts.actor?.meta,
+      details: { kid: record.kid, immediate, by },
+    });
+    return record;
   }
 
   /** Creates a key that activates at `activatesAt`, retiring older ones from then on. */
@@ -189,7 +217,8 @@ export class SigningKeys {
   private unseal(record: SigningKeyRecord): LoadedKey {
     const bytes = open(this.kek, record.privateSealed, `signing-key:${record.kid}`);
     if (bytes === null) {
-      throw new Error(
+      throw new ConfigError(
+        'ERR_CONFIG_KEK_MISMATCH',
         `signing key ${record.kid} cannot be decrypted: wrong key-encryption key (TESSERA_KEK or kek.key)`,
       );
     }

@@ -1,4 +1,4 @@
-import { createSigner, type JwtClaims, type Key, type Signer, verifyJwt } from '@tessera/jwt';
+import { createSigner, type JwtClaims, JwtError, type Key, type Signer, verifyJwt } from '@tessera/jwt';
 import type { Session, User } from '../store/index.js';
 import { toEpochSeconds } from './clock.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -84,12 +84,15 @@ export class AccessTokens {
       requiredClaims: ['sub', 'sid', 'iat', 'jti'],
       now: new Date(nowMs),
     });
-    if (
-      !isStringArray(payload.roles) ||
-      !isStringArray(payload.permissions) ||
-      typeof payload.sid !== 'string'
-    ) {
-      throw new TypeError('access token claims have the wrong shape');
+    const wrong = !isStringArray(payload.roles)
+      ? 'roles'
+      : !isStringArray(payload.permissions)
+        ? 'permissions'
+        : typeof payload.sid !== 'string'
+          ? 'sid'
+          : undefined;
+    if (wrong !== undefined) {
+      throw new JwtError('ERR_JWT_CLAIM_INVALID', `the ${wrong} claim has the wrong type`, { claim: wrong });
     }
     return payload as AccessTokenClaims;
   }

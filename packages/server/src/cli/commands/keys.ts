@@ -1,30 +1,7 @@
 import type { Command } from 'commander';
-import type { SigningKeyRecord } from '../../store/index.js';
-import { type StoreOptions, withRuntime } from '../config-options.js';
+import { CLI_ACTOR, type StoreOptions, withRuntime } from '../config-options.js';
 import { isoOrDash, safeJson, table } from '../format.js';
 import { withConfigOptions } from '../options.js';
-
-/** Where a key is in its life: published ahead (`next`), signing (`active`), or verifying only (`retired`). */
-export type KeyState = 'next' | 'active' | 'retired';
-
-/**
- * The state of each key at `now`: the newest key whose activation has come is
- * the one that signs; newer ones are published ahead; older ones are retired.
- *
- * @example
- * keyStates(service.keys.list(), Date.now()); // ['retired', 'active', 'next']
- */
-export function keyStates(keys: readonly SigningKeyRecord[], now: number): KeyState[] {
-  let active = -1;
-  keys.forEach((k, i) => {
-    if (k.activatesAt <= now) active = i;
-  });
-  return keys.map((k, i) => {
-    if (k.retiredAt !== null && k.retiredAt <= now) return 'retired';
-    if (k.activatesAt > now) return k.retiredAt !== null && k.retiredAt <= k.activatesAt ? 'retired' : 'next';
-    return i === active ? 'active' : 'retired';
-  });
-}
 
 /**
  * Registers `tessera keys list|rotate|jwks`.
@@ -42,12 +19,10 @@ export function keysCommand(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (opts: StoreOptions & { json?: boolean }) => {
     await withRuntime(opts, async ({ service }) => {
-      const records = service.keys.list();
-      const states = keyStates(records, service.clock.now());
-      const rows = records.map((k, i) => ({
+      const rows = service.keys.status().map((k) => ({
         kid: k.kid,
         alg: k.alg,
-        state: states[i] as KeyState,
+        state: k.state,
         created_at: isoOrDash(k.createdAt),
         activates_at: isoOrDash(k.activatesAt),
         retires_at: isoOrDash(k.retiredAt),
@@ -76,10 +51,8 @@ export function keysCommand(program: Command): void {
       .option('--now', 'sign with the new key at once instead of after the pre-publication delay'),
   ).action(async (opts: StoreOptions & { now?: boolean }) => {
     await withRuntime(opts, async ({ service }) => {
-      const before = service.keys.list();
-      const states = keyStates(before, service.clock.now());
-      const previous = before.find((_k, i) => states[i] === 'active');
-      const record = await service.keys.rotate({ immediate: opts.now === true });
+      const previous = service.keys.status().find((k) => k.state === 'active');
+      const record = await service.keys.rotate({ immediate: opts.now === true, actor: CLI_ACTOR });
       const when = opts.now ? 'now' : `from ${isoOrDash(record.activatesAt)}`;
       process.stdout.write(`new key ${record.kid} (${record.alg}) is published and signs ${when}\n`);
       const updated = service.keys.list().find((k) => k.kid === previous?.kid);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describePasswordProblem } from '../../service/passwords.js';
 import { loadCliConfig } from '../config-options.js';
+import { printWarning } from '../errors.js';
 import { withConfigOptions } from '../options.js';
 
 /**
@@ -23,7 +24,7 @@ export function serveCommand(program: Command): void {
     const { dataDirWarning, openRuntime } = await import('../../runtime.js');
     const runtime = await openRuntime(config);
     const dataDir = dataDirWarning(config);
-    if (dataDir !== null) process.stderr.write(`tessera: warning: ${dataDir}\n`);
+    if (dataDir !== null) printWarning('TESSERA_DATA_DIR_OPEN', dataDir);
     const { service } = runtime;
     const servers = await buildServers({ service, metrics: runtime.metrics });
     const { app } = servers;
@@ -36,6 +37,7 @@ export function serveCommand(program: Command): void {
         app.log.info({ email: created.user.email }, 'created the first admin');
       else if (created !== null)
         app.log.warn(
+          { code: 'TESSERA_ADMIN_BOOTSTRAP_REFUSED' },
           created.status === 'invalid-password'
             ? `TESSERA_ADMIN_PASSWORD was not accepted: ${describePasswordProblem(created.problem)}`
             : `TESSERA_ADMIN_EMAIL was not accepted (${created.status})`,
@@ -43,7 +45,7 @@ export function serveCommand(program: Command): void {
     }
 
     const { address, metricsAddress } = await servers.listen();
-    const users = await service.store.users.count();
+    const users = await service.users.count();
     process.stdout.write(`Tessera auth server listening on ${address}\n`);
     process.stdout.write(
       `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
@@ -51,14 +53,16 @@ export function serveCommand(program: Command): void {
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
     if (metricsAddress !== undefined) process.stdout.write(`  metrics ${metricsAddress}/metrics\n`);
     if (config.databaseUrl !== undefined && config.kek === undefined) {
-      process.stderr.write(
-        `tessera: warning: the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
-          'on this database needs the same one: set TESSERA_KEK on each\n',
+      printWarning(
+        'TESSERA_KEK_LOCAL',
+        `the key-encryption key is ${config.dataDir}/kek.key on this machine; every instance ` +
+          'on this database needs the same one: set TESSERA_KEK on each',
       );
     }
     if (config.port === 0 && config.issuer === `http://${config.host}:0`) {
-      process.stderr.write(
-        'tessera: warning: with --port 0 the default issuer ends in :0; set "issuer" in the config file\n',
+      printWarning(
+        'TESSERA_ISSUER_PORT_ZERO',
+        'with --port 0 the default issuer ends in :0; set "issuer" in the config file',
       );
     }
     if (users === 0) {

@@ -59,7 +59,8 @@ export function tokenDecodeCommand(token: Command): void {
     .option('--json', 'print JSON: { verified: false, header, payload, times }')
     .action(async (arg: string | undefined, opts: { json?: boolean }) => {
       const parsed = parseTokenLeniently(await readTokenArgument(arg, process.stdin));
-      if ('reason' in parsed) throw new CliError(`cannot decode the token: ${parsed.reason}`);
+      if ('reason' in parsed)
+        throw new CliError('ERR_CLI_TOKEN_INVALID', `cannot decode the token: ${parsed.reason}`);
       const { header, payload } = parsed;
       if (opts.json) {
         const out = { verified: false, header, payload, times: timeClaims(payload) };

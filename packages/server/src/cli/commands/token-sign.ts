@@ -43,17 +43,20 @@ function parseClaims(text: string | undefined): JwtClaims {
     try {
       json = readFileSync(text.slice(1), 'utf8');
     } catch (err) {
-      throw new CliError(`cannot read ${text.slice(1)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new CliError(
+        'ERR_CLI_INPUT',
+        `cannot read ${text.slice(1)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   let claims: unknown;
   try {
     claims = JSON.parse(json);
   } catch {
-    throw new CliError('--claims is not valid JSON');
+    throw new CliError('ERR_CLI_USAGE', '--claims is not valid JSON');
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new CliError('--claims must be a JSON object, e.g. \'{"roles":["user"]}\'');
+    throw new CliError('ERR_CLI_USAGE', '--claims must be a JSON object, e.g. \'{"roles":["user"]}\'');
   }
   return claims as JwtClaims;
 }

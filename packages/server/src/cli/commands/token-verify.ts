@@ -83,7 +83,10 @@ export function tokenVerifyCommand(token: Command): void {
         keys = loadVerificationKeys(opts, algorithms);
       } catch (err) {
         if (isJwtError(err, 'ERR_KEY_WEAK')) {
-          throw new CliError(`${err.code}: ${err.message} (check the secret with \`tessera token lint\`)`);
+          throw new CliError(
+            'ERR_CLI_KEY_UNUSABLE',
+            `${err.code}: ${err.message} (check the secret with \`tessera token lint\`)`,
+          );
         }
         throw err;
       }
@@ -97,13 +100,13 @@ export function tokenVerifyCommand(token: Command): void {
       } catch (err) {
         if (!isJwtError(err) || err.code === 'ERR_INVALID_OPTIONS') throw err;
         if (KEY_SOURCE_ERRORS.has(err.code))
-          throw new CliError(`cannot get the keys: ${err.code}: ${err.message}`);
+          throw new CliError('ERR_CLI_KEY_UNUSABLE', `cannot get the keys: ${err.code}: ${err.message}`);
         if (opts.json) {
           process.stdout.write(`${safeJson({ valid: false, code: err.code, message: err.message }, 2)}\n`);
           process.exitCode = 1;
           return;
         }
-        throw new CliError(`invalid token: ${err.code}: ${err.message}`);
+        throw new CliError('ERR_CLI_TOKEN_INVALID', `invalid token: ${err.code}: ${err.message}`);
       }
       const { header, payload } = verified;
       if (opts.json) {

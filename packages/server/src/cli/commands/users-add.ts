@@ -1,25 +1,26 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { isEmail } from '../../service/accounts.js';
-import { checkNewPassword, describePasswordProblem } from '../../service/passwords.js';
+import { describePasswordProblem } from '../../service/passwords.js';
 import { normalizeEmail } from '../../store/index.js';
-import { type StoreOptions, withRuntime } from '../config-options.js';
+import { CLI_ACTOR, type StoreOptions, withRuntime } from '../config-options.js';
 import { CliError } from '../errors.js';
 import { safeText } from '../format.js';
 import { withConfigOptions } from '../options.js';
-import { promptNewPassword, readPasswordFromStdin } from '../password-input.js';
-import { CLI_ACTOR, parseNames } from './users-support.js';
+import {
+  PASSWORD_HELP,
+  type PasswordOptions,
+  parseNames,
+  readNewPassword,
+  refusePasswordArgument,
+  withPasswordOptions,
+} from './users-support.js';
 
-interface AddOptions extends StoreOptions {
-  passwordStdin?: boolean;
-  password?: string;
+interface AddOptions extends StoreOptions, PasswordOptions {
   role?: string[];
   permission?: string[];
 }
 
-const HELP = `
-The password is read from standard input with --password-stdin, or asked twice on
-the terminal with echo off. It is never taken as an argument: arguments end up in
-shell history and in the process list.
+const HELP = `${PASSWORD_HELP}
 
 Examples:
   $ tessera users add ada@example.com --role admin
@@ -28,39 +29,31 @@ Examples:
 /** `tessera users add EMAIL [--password-stdin] [--role ROLE …] [--permission P …]`. */
 export function addUserCommand(users: Command): void {
   withConfigOptions(
-    users
-      .command('add')
-      .description('create an account (roles default to "user")')
-      .argument('<email>', 'the email address to log in with')
-      .option('--password-stdin', 'read the password from standard input instead of asking')
+    withPasswordOptions(
+      users
+        .command('add')
+        .description('create an account (roles default to "user")')
+        .argument('<email>', 'the email address to log in with'),
+    )
       .option('--role <roles...>', 'roles to grant: --role admin ops, or --role repeated (default: user)')
       .option('--permission <permissions...>', 'permissions to grant, like --role')
-      // Caught only to refuse it without echoing the value.
-      .addOption(new Option('--password <password>').hideHelp())
       .addHelpText('after', HELP),
   ).action(async (email: string, opts: AddOptions) => {
-    if (opts.password !== undefined) {
-      throw new CliError(
-        'passwords are never taken as arguments (they leak into shell history and the process list): ' +
-          'use --password-stdin, or run without it to be asked',
-      );
-    }
-    if (!isEmail(normalizeEmail(email)))
-      throw new CliError(`${JSON.stringify(email)} is not a valid email address`);
+    refusePasswordArgument(opts);
+    const invalidEmail = () =>
+      new CliError('ERR_CLI_USAGE', `${JSON.stringify(email)} is not a valid email address`);
+    if (!isEmail(normalizeEmail(email))) throw invalidEmail();
     const roles = opts.role === undefined ? ['user'] : parseNames(opts.role, 'role');
     const permissions = parseNames(opts.permission, 'permission');
+    const exists = () =>
+      new CliError('ERR_CLI_CONFLICT', `a user with email ${safeText(normalizeEmail(email))} already exists`);
 
     await withRuntime(
       opts,
       async ({ service }) => {
-        if ((await service.store.users.findByEmail(email)) !== null) {
-          throw new CliError(`a user with email ${normalizeEmail(email)} already exists`);
-        }
-        const password = opts.passwordStdin
-          ? await readPasswordFromStdin(process.stdin)
-          : await promptNewPassword(email, process.stdin, process.stderr);
-        const problem = checkNewPassword(password, { email });
-        if (problem !== null) throw new CliError(describePasswordProblem(problem));
+        // Before asking for a password that would be thrown away.
+        if ((await service.users.findByEmail(email)) !== null) throw exists();
+        const password = await readNewPassword(opts, email);
         const result = await service.accounts.register(email, password, { roles, permissions, ...CLI_ACTOR });
         switch (result.status) {
           case 'created':
@@ -73,11 +66,11 @@ export function addUserCommand(users: Command): void {
             );
             return;
           case 'duplicate-email':
-            throw new CliError(`a user with email ${normalizeEmail(email)} already exists`);
+            throw exists();
           case 'invalid-email':
-            throw new CliError(`${JSON.stringify(email)} is not a valid email address`);
+            throw invalidEmail();
           default:
-            throw new CliError(describePasswordProblem(result.problem));
+            throw new CliError('ERR_CLI_INPUT', describePasswordProblem(result.problem));
         }
       },
       { create: true },

@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
 import { publicUser } from '../../service/accounts.js';
+import { publicUserDetails } from '../../service/users.js';
 import type { User } from '../../store/index.js';
 import { type StoreOptions, withRuntime } from '../config-options.js';
-import { CliError } from '../errors.js';
 import { isoOrDash, safeJson, safeText, table } from '../format.js';
 import { withConfigOptions } from '../options.js';
 import { addUserCommand } from './users-add.js';
-import { CLI_ACTOR, findUser, parseNames } from './users-support.js';
+import { userChangeCommands } from './users-change.js';
+import { findUser, noSuchUser } from './users-support.js';
+
+/** A stored string for a terminal: control, bidi and zero-width characters made visible (anyone's text). */
+const plain = safeText;
 
 /**
- * Registers `tessera users add|list|set-role|block|unblock`, all through the service layer.
+ * Registers `tessera users add|list|show|set-role|set-permissions|set-password|block|unblock|delete`,
+ * all through the service layer (which writes the audit rows).
  *
  * @example
  * usersCommand(program); // tessera users set-role ada@example.com admin user
@@ -17,7 +22,7 @@ import { CLI_ACTOR, findUser, parseNames } from './users-support.js';
 export function usersCommand(program: Command): void {
   const users = program
     .command('users')
-    .description('manage accounts: add, list, set roles, block and unblock');
+    .description('manage accounts: add, list, show, set roles, permissions or password, block, delete');
 
   addUserCommand(users);
 
@@ -30,10 +35,7 @@ export function usersCommand(program: Command): void {
     await withRuntime(opts, async ({ service }) => {
       const all: User[] = [];
       for (let after: string | undefined; ; ) {
-        const page = await service.store.users.list({
-          limit: 500,
-          ...(after === undefined ? {} : { after }),
-        });
+        const page = await service.users.list({ limit: 500, ...(after === undefined ? {} : { after }) });
         all.push(...page);
         if (page.length < 500) break;
         after = page.at(-1)?.email;
@@ -60,51 +62,45 @@ export function usersCommand(program: Command): void {
 
   withConfigOptions(
     users
-      .command('set-role')
-      .description(
-        "replace a user's roles; their current access tokens are revoked at once, " +
-          'their sessions stay and the next refresh carries the new roles',
-      )
+      .command('show')
+      .description('show one account and its live sessions (never a password hash)')
       .argument('<email>', 'the account')
-      .argument('<roles...>', 'the new roles, e.g. admin user'),
-  ).action(async (email: string, roleArgs: string[], opts: StoreOptions) => {
-    const roles = parseNames(roleArgs, 'role');
-    if (roles.length === 0) throw new CliError('give at least one role');
+      .option('--json', 'print JSON (as GET /admin/users/:id)'),
+  ).action(async (email: string, opts: StoreOptions & { json?: boolean }) => {
     await withRuntime(opts, async ({ service }) => {
-      const user = await findUser(service, email);
-      const result = await service.accounts.setAccess(user.id, { roles }, CLI_ACTOR);
-      if (result.status !== 'ok') throw new CliError(`no user with email ${email}`);
-      process.stdout.write(
-        `roles of ${safeText(result.user.email)}: ${safeText(result.user.roles.join(', '))}; ` +
-          'current access tokens revoked (sessions stay; the next refresh carries the new roles)\n',
-      );
+      const details = await service.users.details((await findUser(service, email)).id);
+      if (details === null) throw noSuchUser(email);
+      const view = publicUserDetails(details);
+      if (opts.json) {
+        process.stdout.write(`${safeJson(view, 2)}\n`);
+        return;
+      }
+      const fields: [string, string][] = [
+        ['email', view.email],
+        ['id', view.id],
+        ['roles', view.roles.join(', ') || '-'],
+        ['permissions', view.permissions.join(', ') || '-'],
+        ['blocked', view.blocked ? 'yes' : 'no'],
+        ['created', view.created_at],
+        ['updated', view.updated_at],
+        ['sessions', String(view.sessions.length)],
+      ];
+      process.stdout.write(`${fields.map(([k, v]) => `${k.padEnd(12)}${plain(v)}`).join('\n')}\n`);
+      if (view.sessions.length > 0) {
+        const rows = view.sessions.map((s) => [
+          s.id,
+          s.created_at,
+          s.last_used_at,
+          s.expires_at,
+          plain(s.ip ?? '-'),
+          plain(s.user_agent ?? '-'),
+        ]);
+        process.stdout.write(
+          `\n${table(['SESSION', 'CREATED', 'LAST USED', 'EXPIRES', 'IP', 'USER AGENT'], rows)}\n`,
+        );
+      }
     });
   });
 
-  for (const [name, blocked] of [
-    ['block', true],
-    ['unblock', false],
-  ] as const) {
-    withConfigOptions(
-      users
-        .command(name)
-        .description(
-          blocked
-            ? 'block an account: every session and access token is revoked, login is refused'
-            : 'unblock an account: it can log in again (old sessions stay revoked)',
-        )
-        .argument('<email>', 'the account'),
-    ).action(async (email: string, opts: StoreOptions) => {
-      await withRuntime(opts, async ({ service }) => {
-        const user = await findUser(service, email);
-        const result = await service.accounts.setBlocked(user.id, blocked, CLI_ACTOR);
-        if (result.status !== 'ok') throw new CliError(`no user with email ${email}`);
-        process.stdout.write(
-          blocked
-            ? `blocked ${safeText(result.user.email)}: every session and access token revoked\n`
-            : `unblocked ${safeText(result.user.email)}: it can log in again\n`,
-        );
-      });
-    });
-  }
+  userChangeCommands(users);
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { describePasswordProblem } from '../../service/passwords.js';
+import { publicSession } from '../../service/users.js';
 import { requireBearer } from '../bearer.js';
 import { sendError } from '../errors.js';
 import { requestMeta } from '../request-meta.js';
@@ -11,7 +12,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
   const bearer = requireBearer(service);
 
   app.get('/auth/me', { preHandler: bearer }, async (request, reply) => {
-    const user = await service.store.users.findById(request.principal!.userId);
+    const user = await service.users.find(request.principal!.userId);
     if (user === null) return sendError(reply, 401, 'invalid_token', 'the account no longer exists');
     return { id: user.id, email: user.email, roles: user.roles, permissions: user.permissions };
   });
@@ -63,12 +64,7 @@ export function authAccountRoutes(app: FastifyInstance, ctx: RouteContext): void
     const sessions = await service.sessions.list(request.principal!.userId);
     return {
       sessions: sessions.map((s) => ({
-        id: s.id,
-        created_at: new Date(s.createdAt).toISOString(),
-        last_used_at: new Date(s.lastUsedAt).toISOString(),
-        expires_at: new Date(s.absoluteExpiresAt).toISOString(),
-        ip: s.ip,
-        user_agent: s.userAgent,
+        ...publicSession(s),
         current: s.id === request.principal!.sessionId,
       })),
     };

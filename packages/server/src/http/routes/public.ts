@@ -64,7 +64,7 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
   );
 
   app.get('/healthz', async (_request, reply) => {
-    await service.store.meta.get('health');
+    await service.health();
     return reply.header('cache-control', 'no-store').send({ status: 'ok' });
   });
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import type { Store } from '../contract/index.js';
@@ -44,18 +45,21 @@ export function tokenHash(): string {
 }
 
 /** Creates a user with a unique email. */
-export async function addUser(store: Store, overrides: Partial<{ email: string; blocked: boolean }> = {}) {
+export async function addUser(
+  store: Store,
+  overrides: Partial<{ email: string; blocked: boolean; roles: string[] }> = {},
+) {
   const result = await store.users.create({
     id: randomUUID(),
     email: overrides.email ?? `${randomUUID()}@example.com`,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
-    roles: ['user'],
+    roles: overrides.roles ?? ['user'],
     permissions: ['profile:read'],
     blocked: overrides.blocked ?? false,
     now: T0,
   });
-  if (result.status !== 'created') throw new Error('fixture user was not created');
-  return result.user;
+  assert.equal(result.status, 'created', 'fixture user was not created');
+  return (result as { user: User }).user;
 }
 
 /** Creates a session (30-day absolute, 14-day idle) with its first refresh token. */

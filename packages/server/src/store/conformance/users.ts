@@ -119,6 +119,25 @@ export function userConformance(factory: StoreFactory): void {
     );
 
     it(
+      'counts users by exact role and blocked flag',
+      withStore(factory, async (store) => {
+        await addUser(store, { roles: ['admin', 'user'] });
+        await addUser(store, { roles: ['ADMIN'] });
+        // Each of these contains the JSON text of "admin" or looks like it to a LIKE; none is the role.
+        await addUser(store, { roles: ['admins', 'x"admin"y', 'a","admin', 'a%_!'] });
+        await addUser(store, { roles: ['admin'], blocked: true });
+        await addUser(store);
+        assert.equal(await store.users.count({ role: 'admin' }), 2);
+        assert.equal(await store.users.count({ role: 'admin', blocked: false }), 1);
+        assert.equal(await store.users.count({ role: 'admin', blocked: true }), 1);
+        assert.equal(await store.users.count({ role: 'a%_!' }), 1);
+        assert.equal(await store.users.count({ role: 'a%' }), 0);
+        assert.equal(await store.users.count({ blocked: false }), 4);
+        assert.equal(await store.users.count({}), 5);
+      }),
+    );
+
+    it(
       'updates the password hash, roles, permissions and blocked flag, stamping updatedAt',
       withStore(factory, async (store) => {
         const user = await addUser(store);
@@ -153,6 +172,27 @@ export function userConformance(factory: StoreFactory): void {
         assert.equal(await store.users.findById(user.id), null);
         assert.equal(await store.sessions.find(session.id), null);
         assert.equal(await store.sessions.findRefreshToken(hash), null);
+      }),
+    );
+
+    it(
+      "deletes every session of a user, revoked or not, with their refresh tokens, and no one else's",
+      withStore(factory, async (store) => {
+        const user = await addUser(store);
+        const other = await addUser(store);
+        const live = await addSession(store, user);
+        const revoked = await addSession(store, user);
+        await store.sessions.revoke(revoked.session.id, 'logout', T0 + 1);
+        const kept = await addSession(store, other);
+        assert.equal(await store.sessions.deleteAllForUser(user.id), 2);
+        for (const { session, hash } of [live, revoked]) {
+          assert.equal(await store.sessions.find(session.id), null);
+          assert.equal(await store.sessions.findRefreshToken(hash), null);
+        }
+        assert.notEqual(await store.sessions.find(kept.session.id), null);
+        assert.notEqual(await store.sessions.findRefreshToken(kept.hash), null);
+        assert.notEqual(await store.users.findById(user.id), null, 'the user itself stays');
+        assert.equal(await store.sessions.deleteAllForUser(user.id), 0);
       }),
     );
   });

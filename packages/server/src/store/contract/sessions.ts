@@ -101,6 +101,11 @@ export interface SessionStore {
   /** Raises `accessNotBefore` (epoch seconds) to `value`; never lowers it. Returns how many sessions changed. */
   setAccessNotBefore(target: AccessNotBeforeTarget, value: number): Promise<number>;
   /**
+   * Deletes every session of the user, revoked or not, with all of their refresh tokens: the
+   * first step of deleting an account. Returns how many sessions it deleted.
+   */
+  deleteAllForUser(userId: string): Promise<number>;
+  /**
    * Deletes refresh tokens past `expiresAt` or of revoked sessions, and sessions past absolute expiry
    * (revoked sessions are kept until then, for listing). Not one atomic step: safe to run anytime.
    */

@@ -33,6 +33,14 @@ export interface ListUsersOptions {
   after?: string | undefined;
 }
 
+/** Which users {@link UserStore.count} counts; an omitted field matches every user. */
+export interface UserFilter {
+  /** Only users holding exactly this role. */
+  role?: string | undefined;
+  /** Only blocked (true) or only unblocked (false) users. */
+  blocked?: boolean | undefined;
+}
+
 /** Roles and permissions are replaced as a whole; an omitted field is left unchanged. */
 export interface UserAccessUpdate {
   roles?: readonly string[] | undefined;
@@ -56,14 +64,19 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   /** One page ordered by email. */
   list(options: ListUsersOptions): Promise<User[]>;
-  count(): Promise<number>;
+  /** How many users match `filter` (all of them without one): e.g. the unblocked admins. */
+  count(filter?: UserFilter): Promise<number>;
   /** Returns the updated user, or null if there is no such user. */
   updatePasswordHash(id: string, passwordHash: string, now: number): Promise<User | null>;
   /** Returns the updated user, or null if there is no such user. */
   updateAccess(id: string, access: UserAccessUpdate, now: number): Promise<User | null>;
   /** Returns the updated user, or null if there is no such user. Does not revoke sessions: the caller does. */
   setBlocked(id: string, blocked: boolean, now: number): Promise<User | null>;
-  /** Deletes the user with its sessions and refresh tokens (audit entries stay). True if a row was deleted. */
+  /**
+   * Deletes the user (audit entries stay). A store that keeps sessions with the user deletes them
+   * too; callers still call {@link SessionStore.deleteAllForUser} first, for stores that keep
+   * sessions elsewhere. True if a row was deleted.
+   */
   delete(id: string): Promise<boolean>;
 }
 

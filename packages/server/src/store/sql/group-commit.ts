@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
+import { StoreError } from '../errors.js';
 
 /** Enough for every query shape the store builds; `in (...)` lists of many sizes just cycle out. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -54,7 +55,8 @@ class GroupCommitConnection implements DatabaseConnection {
   async executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
     // An I/O error or a full disk rolls the whole outer transaction back: running on would
     // autocommit, outside the batch whose result the caller will wait for.
-    if (!this.#db.inTransaction) throw new Error('sqlite: the batch transaction was rolled back');
+    if (!this.#db.inTransaction)
+      throw new StoreError('ERR_STORE_ROLLED_BACK', 'sqlite: the batch transaction was rolled back');
     const statement = this.#prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) as R[] };
     const { changes, lastInsertRowid } = statement.run(parameters);
@@ -63,7 +65,7 @@ class GroupCommitConnection implements DatabaseConnection {
 
   // biome-ignore lint/correctness/useYield: the store never streams; Kysely's interface asks for it.
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('sqlite: streaming is not supported by the Tessera store');
+    throw new StoreError('ERR_STORE_UNSUPPORTED', 'sqlite: streaming is not supported by the Tessera store');
   }
 
   // Kysely compiles our queries into a few dozen fixed shapes; reusing the prepared statement
@@ -120,7 +122,7 @@ export class GroupCommitSqliteDriver implements Driver {
     await this.#mutex.lock();
     if (this.#destroyed) {
       this.#mutex.unlock();
-      throw new Error('sqlite: the store is closed');
+      throw new StoreError('ERR_STORE_CLOSED', 'sqlite: the store is closed');
     }
     if (this.#batch === undefined) {
       try {
@@ -183,7 +185,7 @@ export class GroupCommitSqliteDriver implements Driver {
   #end(batch: Batch): void {
     this.#batch = undefined;
     if (!this.#db.inTransaction) {
-      batch.settle(new Error('sqlite: the batch transaction was rolled back'));
+      batch.settle(new StoreError('ERR_STORE_ROLLED_BACK', 'sqlite: the batch transaction was rolled back'));
       return;
     }
     try {

@@ -161,6 +161,28 @@ export async function migrateToLatest(
     // Without an explicit schema Kysely would find a migration table in ANY schema of the database.
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (error === undefined) return;
+    if (attempt < MIGRATION_ATTEMPTS && VANISHED.has(sqlState(error))) continue;
+    throw error;
+  }
+}
+
+/**
+ * Before migrating, Kysely looks for its migration table across every schema of the database,
+ * resolving each schema, table and column by name as it scans (has_schema_privilege,
+ * pg_get_serial_sequence). One that another connection drops during the scan fails the scan
+ * (seen with test schemas coming and going), though it isn't ours: the run is tried again.
+ * Migrations run in a transaction, so a retry never meets half of one.
+ */
+const VANISHED = new Set<unknown>([
+  '3F000', // invalid_schema_name
+  '42P01', // undefined_table
+  '42703', // undefined_column
+]);
+const MIGRATION_ATTEMPTS = 5;
+
+function sqlState(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }

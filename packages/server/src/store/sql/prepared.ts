@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery } from 'kysely';
+import { StoreError } from '../errors.js';
 
 /**
  * A query built and compiled by Kysely once, then run many times with new
@@ -32,7 +33,8 @@ export class PreparedQuery<Name extends string, Row> {
     });
     const bound = new Set(this.#slots.flatMap((slot) => ('name' in slot ? [slot.name] : [])));
     for (const name of names) {
-      if (!bound.has(name)) throw new Error(`prepared query: ${name} is not a parameter of the query`);
+      if (!bound.has(name))
+        throw new StoreError('ERR_STORE_QUERY', `prepared query: ${name} is not a parameter of the query`);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { RateLimitHit, RateLimitStore } from '../contract/rate-limits.js';
+import { StoreError } from '../errors.js';
 import { PreparedQuery } from './prepared.js';
 import { affectedRows, type SqlContext } from './rows.js';
 
@@ -44,7 +45,7 @@ export class SqlRateLimitStore implements RateLimitStore {
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitHit> {
     const { rows } = await this.#ctx.db.executeQuery(this.#hit.bind({ key, now, resetAt: now + windowMs }));
     const row = rows[0];
-    if (row === undefined) throw new Error('rate limit upsert returned no row');
+    if (row === undefined) throw new StoreError('ERR_STORE_CORRUPT', 'rate limit upsert returned no row');
     return { count: row.hits, resetAt: row.reset_at };
   }
 

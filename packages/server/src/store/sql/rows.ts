@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { RefreshTokenRecord, Session } from '../contract/sessions.js';
 import type { User } from '../contract/users.js';
+import { StoreError } from '../errors.js';
 import type { Database, RefreshTokensTable, SessionsTable, SqlDialectName, UsersTable } from './schema.js';
 
 /** What every SQL capability works with. */
@@ -13,7 +14,7 @@ export interface SqlContext {
 export function parseStringArray(text: string): string[] {
   const value: unknown = JSON.parse(text);
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new TypeError('stored JSON is not an array of strings');
+    throw new StoreError('ERR_STORE_CORRUPT', 'stored JSON is not an array of strings');
   }
   return value;
 }
@@ -22,7 +23,7 @@ export function parseStringArray(text: string): string[] {
 export function parseObject(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError('stored JSON is not an object');
+    throw new StoreError('ERR_STORE_CORRUPT', 'stored JSON is not an object');
   }
   return value as Record<string, unknown>;
 }

@@ -145,6 +145,12 @@ export class SqlSessionStore implements SessionStore {
     return affectedRows((await query.executeTakeFirst()).numUpdatedRows);
   }
 
+  async deleteAllForUser(userId: string): Promise<number> {
+    // Their refresh tokens go with them: refresh_tokens.session_id cascades on delete.
+    const result = await this.#ctx.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return affectedRows(result.numDeletedRows);
+  }
+
   async purgeExpired(now: number): Promise<SessionPurgeResult> {
     // Separate autocommitted statements on purpose: no lock is held across them, so a purge can
     // never deadlock with a rotation in PostgreSQL.

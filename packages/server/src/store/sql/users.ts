@@ -1,13 +1,15 @@
+import { sql } from 'kysely';
 import type {
   CreateUserResult,
   ListUsersOptions,
   NewUser,
   User,
   UserAccessUpdate,
+  UserFilter,
   UserStore,
 } from '../contract/users.js';
 import { normalizeEmail } from '../contract/users.js';
-import { affectedRows, type SqlContext, toUser } from './rows.js';
+import { affectedRows, parseStringArray, type SqlContext, toUser } from './rows.js';
 import type { UsersTable } from './schema.js';
 
 /**
@@ -64,12 +66,20 @@ export class SqlUserStore implements UserStore {
     return (await query.execute()).map(toUser);
   }
 
-  async count(): Promise<number> {
-    const row = await this.#ctx.db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  async count(filter: UserFilter = {}): Promise<number> {
+    let query = this.#ctx.db.selectFrom('users');
+    if (filter.blocked !== undefined) query = query.where('blocked', '=', filter.blocked ? 1 : 0);
+    const { role } = filter;
+    if (role === undefined) {
+      const row = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    // Roles are a JSON array in a text column. A LIKE on the JSON-quoted name narrows the rows the
+    // same way in SQLite and PostgreSQL (a superset: SQLite's LIKE ignores ASCII case, and the
+    // quoted name can occur inside another role's text); the exact match is made on the parsed array.
+    const pattern = `%${JSON.stringify(role).replace(/[!%_]/g, '!$&')}%`;
+    const rows = await query.select('roles').where(sql<boolean>`roles like ${pattern} escape '!'`).execute();
+    return rows.filter((row) => parseStringArray(row.roles).includes(role)).length;
   }
 
   updatePasswordHash(id: string, passwordHash: string, now: number): Promise<User | null> {

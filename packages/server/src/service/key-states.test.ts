@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SigningKeyRecord } from '../../store/index.js';
-import { keyStates } from './keys.js';
+import type { SigningKeyRecord } from '../store/index.js';
+import { activeKeyIndex, keyStates } from './key-states.js';
 
 const T = Date.parse('2025-01-01T00:00:00Z');
 const HOUR = 3600_000;
@@ -35,5 +35,17 @@ describe('keyStates', () => {
     const keys = [key('a', T - HOUR, T), key('b', T + HOUR, T), key('c', T)];
     assert.deepEqual(keyStates(keys, T), ['retired', 'retired', 'active']);
     assert.deepEqual(keyStates(keys, T + 2 * HOUR), ['retired', 'retired', 'active']);
+  });
+});
+
+describe('activeKeyIndex', () => {
+  it('is the newest key whose activation has come, -1 before any', () => {
+    const keys = [key('a', T - HOUR, T), key('b', T + HOUR, T), key('c', T)];
+    const at = (k: SigningKeyRecord) => k.activatesAt;
+    assert.equal(activeKeyIndex(keys, at, T - 2 * HOUR), -1);
+    assert.equal(activeKeyIndex(keys, at, T - HOUR), 0);
+    assert.equal(activeKeyIndex(keys, at, T), 2);
+    assert.equal(activeKeyIndex(keys, at, T + 2 * HOUR), 2);
+    assert.equal(activeKeyIndex([], at, T), -1);
   });
 });
