@@ -50,9 +50,10 @@ export type UpdateUserResult = { status: 'ok'; user: User } | { status: 'not-fou
 
 /**
  * Accounts: registration, password changes, roles, permissions and blocking.
- * Every change that takes rights away revokes at once: password change and
- * block kill sessions; a role or permission change revokes the current access
- * tokens but keeps the sessions, so the next refresh carries the new rights.
+ * Every change that takes rights away revokes at once, with ONE per-user
+ * revocation entry whatever the number of sessions: password change and block
+ * kill sessions; a role or permission change revokes the current access tokens
+ * but keeps the sessions, so the next refresh carries the new rights.
  *
  * @example
  * const result = await accounts.register('ada@example.com', 'correct horse battery');
@@ -90,7 +91,11 @@ export class Accounts {
     return result;
   }
 
-  /** Changes the password after checking the current one; every other session of the user is revoked. */
+  /**
+   * Changes the password after checking the current one. Every other session of the user is
+   * revoked; every access token of the user, the current session's too, is cut by one per-user
+   * entry. The current session's refresh token keeps working: the client's next call refreshes.
+   */
   async changePassword(
     userId: string,
     currentSessionId: string | undefined,
@@ -117,7 +122,7 @@ export class Accounts {
       now,
       currentSessionId === undefined ? {} : { exceptSessionId: currentSessionId },
     );
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('password-changed', userId, meta, { revokedSessions: revoked.length });
     return { status: 'ok' };
   }
@@ -131,8 +136,7 @@ export class Accounts {
     const now = this.clock.now();
     const user = await this.store.users.updateAccess(userId, access, now);
     if (user === null) return { status: 'not-found' };
-    const sessions = await this.store.sessions.listForUser(userId, { now, activeOnly: true });
-    await this.revocations.revokeAccess(sessions, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('access-changed', userId, actor?.meta, {
       roles: user.roles,
       permissions: user.permissions,
@@ -151,10 +155,8 @@ export class Accounts {
     const user = await this.store.users.setBlocked(userId, blocked, now);
     if (user === null) return { status: 'not-found' };
     if (blocked) {
-      await this.revocations.revokeAccess(
-        await this.store.sessions.revokeAllForUser(userId, 'blocked', now),
-        now,
-      );
+      await this.store.sessions.revokeAllForUser(userId, 'blocked', now);
+      await this.revocations.revokeUser(userId, now);
     }
     await this.audit(blocked ? 'user-blocked' : 'user-unblocked', userId, actor?.meta, {
       by: actor?.userId ?? null,
@@ -166,7 +168,7 @@ export class Accounts {
   async revokeSessions(userId: string, actor?: { userId?: string; meta?: RequestMeta }): Promise<number> {
     const now = this.clock.now();
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'admin', now);
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('sessions-revoked', userId, actor?.meta, {
       count: revoked.length,
       by: actor?.userId ?? null,

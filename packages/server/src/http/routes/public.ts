@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { toFeedEntry } from '../../service/index.js';
 import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 
@@ -55,7 +56,7 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext, registry: 
       reply.header('cache-control', 'no-store');
       return {
         cursor: page.cursor,
-        revoked: page.revoked.map((e) => ({ sid: e.sid, before: e.before, expires: e.expires })),
+        revoked: page.revoked.map(toFeedEntry),
       };
     },
   );
