@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { runStoreConformance } from '../src/store/conformance/index.js';
-import { addSession, addUser, GRACE_MS, successorFor, T0 } from '../src/store/conformance/support.js';
+import { addSession, addUser, DAY, GRACE_MS, successorFor, T0 } from '../src/store/conformance/support.js';
 import {
   checkRedisDurability,
   createRedisStore,
@@ -152,6 +152,43 @@ if (skip !== undefined) {
         }
       });
 
+      it('memory: a session rotated for days holds only the tokens of its idle window', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
+        after(() => rm(dir, { recursive: true, force: true }));
+        const prefix = `t-${randomUUID()}:`;
+        const store = await openStore(redis.client(), prefix, dir);
+        const admin = redis.client();
+        try {
+          const user = await addUser(store);
+          let { hash } = await addSession(store, user, { tokenExpiresAt: T0 + DAY });
+          const HOUR = 3_600_000;
+          // Hourly refreshes with a one-day idle life, for five days, and a purge every day.
+          for (let i = 1; i <= 120; i++) {
+            const now = T0 + i * HOUR;
+            const successor = { ...successorFor(now), expiresAt: now + DAY };
+            const result = await store.sessions.rotateRefreshToken({
+              hash,
+              successor,
+              now,
+              graceMs: GRACE_MS,
+            });
+            assert.equal(result.status, 'rotated');
+            hash = successor.hash;
+            if (i % 24 === 0) await store.sessions.purgeExpired(now);
+          }
+          const keys = await listKeys(admin, prefix);
+          // The session, its token set, the user's set, a purge shard, and about a day of tokens
+          // with their index keys: not 120 of each.
+          assert.ok(keys.length < 2 * 26 + 6, `${keys.length} keys after 120 rotations`);
+          const used = await admin.info('memory');
+          assert.match(used, /used_memory:\d+/);
+        } finally {
+          await deleteKeys(admin, prefix);
+          admin.disconnect();
+          await store.close();
+        }
+      });
+
       it('refuses a Redis without AOF, saying how to enable it, unless allowVolatile; warns on eviction', async () => {
         const client = redis.client();
         try {
@@ -174,6 +211,10 @@ if (skip !== undefined) {
         } finally {
           await client.config('SET', 'appendonly', 'yes');
           await client.config('SET', 'maxmemory-policy', 'noeviction');
+          // Turning AOF on writes a first AOF in the background: let it finish before going on.
+          while ((await client.info('persistence')).includes('aof_rewrite_in_progress:1')) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
           client.disconnect();
         }
         const fresh = redis.client();

@@ -102,13 +102,18 @@ export class RedisProcess {
     }, `redis-server on port ${this.port}`);
   }
 
-  /** Kills the process with `signal` and waits for it to exit. */
+  /**
+   * Kills the process with `signal` and waits for it to exit. Redis refuses a SIGTERM while it
+   * writes its first AOF (after `CONFIG SET appendonly yes`): then SIGKILL follows after 3 s.
+   */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.#child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
+    const fallback = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
+    clearTimeout(fallback);
   }
 }
 
