@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { StoreError } from '../errors.js';
 import {
   RATE_LIMIT_HIT,
@@ -75,6 +75,8 @@ export type RedisConnection = { url: string } | { clusterNodes: readonly string[
  * const client = await connectRedis({ clusterNodes: ['127.0.0.1:7000', '127.0.0.1:7001'] });
  */
 export async function connectRedis(connection: RedisConnection): Promise<RedisClient> {
+  // Loaded on first use: a SQL-only server (and every CLI command) never pays for ioredis.
+  const { Cluster, Redis } = await import('ioredis');
   let client: RedisClient;
   if ('url' in connection) {
     client = new Redis(connection.url, { enableAutoPipelining: true, lazyConnect: true });
