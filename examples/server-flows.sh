@@ -29,9 +29,12 @@ REFRESH=$(echo "$PAIR" | jq -r .refresh_token)
 curl -s $API/demo/profile -H "authorization: Bearer $ACCESS"
 curl -s -X DELETE $API/demo/users/42 -H "authorization: Bearer $ACCESS"   # 403 insufficient_scope for a plain user
 
-# Change the password: every other session is revoked
+# Change the password: every other session is revoked, and every access token of the user (this
+# session's too: its refresh token still works, so the client refreshes)
 curl -s -X POST $API/auth/password -H "authorization: Bearer $ACCESS" -H 'content-type: application/json' \
   -d '{"current_password":"correct horse battery","new_password":"an even better passphrase"}'
+PAIR=$(curl -s -X POST $API/auth/refresh -H 'content-type: application/json' -d "{\"refresh_token\":\"$REFRESH\"}")
+ACCESS=$(echo "$PAIR" | jq -r .access_token)
 
 # List and end sessions (here the session of a second login, as from another device)
 OTHER=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \

@@ -250,6 +250,7 @@ describe('the curl flows', { skip: flowSkip }, () => {
         '200 GET /demo/profile',
         '403 DELETE /demo/users/42',
         '204 POST /auth/password',
+        '200 POST /auth/refresh',
         '200 POST /auth/login',
         '200 GET /auth/sessions',
         '204 DELETE /auth/sessions/:id',

@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { type JwtClaims, JwtError } from '@tessera/jwt';
+import { type JwsHeader, type JwtClaims, JwtError, type VerifiedJwt } from '@tessera/jwt';
 import { DEFAULT_MAX_TOKEN_LENGTH, isToken68 } from '@tessera/jwt/internal';
 import { type AuthContext, toAuthContext } from './auth-context.js';
 import { compileRequirement, isCompiledRequirement, type Requirement, unmet } from './authorize.js';
@@ -130,7 +130,7 @@ export function createGuard(opts: GuardOptions): Guard {
     opts.revocations === undefined ? undefined : new RevocationFeed(feedSettings(opts.revocations));
   const closing = new AbortController();
 
-  const finish = (claims: JwtClaims): AuthContext => {
+  const finish = (claims: JwtClaims, header: JwsHeader): AuthContext => {
     let auth = contexts?.get(claims);
     if (auth === undefined) {
       const made = toAuthContext(claims, Date.now() / 1000, tolerance);
@@ -138,8 +138,9 @@ export function createGuard(opts: GuardOptions): Guard {
       auth = made;
       if (contexts !== undefined) contexts.set(claims, Object.freeze(auth));
     }
-    if (feed !== undefined && auth.sessionId !== undefined) {
-      const reason = feed.check(auth.sessionId, Object.hasOwn(claims, 'iat') ? claims.iat : undefined);
+    if (feed !== undefined) {
+      const iat = Object.hasOwn(claims, 'iat') ? claims.iat : undefined;
+      const reason = feed.check(auth.sessionId, auth.subject, iat, header.kid);
       if (reason !== undefined) fail(reason);
     }
     return auth;
@@ -151,22 +152,19 @@ export function createGuard(opts: GuardOptions): Guard {
 
   /** `extracted`: the token came from a request, so characters outside b64token make it malformed (400). */
   const verify = (token: string, extracted: boolean): AuthContext | Promise<AuthContext> => {
-    let claims: JwtClaims;
+    let verified: VerifiedJwt;
     try {
-      claims =
-        built.remote === undefined
-          ? built.verifier.verify(token).payload
-          : built.verifier.verifySync(token).payload;
+      verified = built.remote === undefined ? built.verifier.verify(token) : built.verifier.verifySync(token);
     } catch (err) {
       // Before any key fetch: a token of other characters never triggers one.
       if (extracted && !isToken68(token)) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
       // The only slow path: the token's key is not loaded yet (first request, or a rotation).
       if (built.remote !== undefined && err instanceof JwtError && err.code === 'ERR_JWKS_NO_MATCHING_KEY') {
-        return built.verifier.verify(token).then((result) => finish(result.payload), rethrow);
+        return built.verifier.verify(token).then((result) => finish(result.payload, result.header), rethrow);
       }
       return rethrow(err);
     }
-    return finish(claims);
+    return finish(verified.payload, verified.header);
   };
 
   const check = (authorization: string | undefined, cookie?: string, url?: string) => {

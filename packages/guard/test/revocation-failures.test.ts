@@ -87,14 +87,14 @@ describe('revocation feed: failures', () => {
     server.mode = 'error';
     await waitFor(() => feed.status().consecutiveFailures >= 1, 'a failed poll');
     clock += 29_999;
-    assert.equal(feed.check('sess-1', 1), undefined);
+    assert.equal(feed.check('sess-1', 'user-1', 1, undefined), undefined);
     assert.equal(feed.status().failingClosed, false);
     clock += 1;
-    assert.equal(feed.check('sess-1', 1), 'ERR_GUARD_REVOCATIONS_UNAVAILABLE');
+    assert.equal(feed.check('sess-1', 'user-1', 1, undefined), 'ERR_GUARD_REVOCATIONS_UNAVAILABLE');
     assert.equal(feed.status().failingClosed, true);
     server.mode = 'up';
     await waitFor(() => feed.status().consecutiveFailures === 0, 'recovery');
-    assert.equal(feed.check('sess-1', 1), undefined);
+    assert.equal(feed.check('sess-1', 'user-1', 1, undefined), undefined);
   });
 
   test('failClosedAfterMs through the guard: sid tokens get 401, tokens without sid still pass', async () => {

@@ -120,12 +120,12 @@ describe('revocation feed: sync and the list', () => {
     feed.start();
     await feed.ready();
     assert.equal(feed.status().entries, 2);
-    assert.equal(feed.check('short', t - 20), 'ERR_GUARD_REVOKED');
+    assert.equal(feed.check('short', 'user-1', t - 20, undefined), 'ERR_GUARD_REVOKED');
     clock += 61_000;
     const polls = server.requests.length;
     await waitFor(() => server.requests.length > polls + 1, 'a poll after the clock moved');
     assert.equal(feed.status().entries, 1);
-    assert.equal(feed.check('short', t - 20), undefined);
-    assert.equal(feed.check('long', t - 20), 'ERR_GUARD_REVOKED');
+    assert.equal(feed.check('short', 'user-1', t - 20, undefined), undefined);
+    assert.equal(feed.check('long', 'user-1', t - 20, undefined), 'ERR_GUARD_REVOKED');
   });
 });

@@ -13,6 +13,7 @@ import {
   type TestApp,
   type TokenBody,
 } from './helpers/http.js';
+import { revokingWireEntry, type WireEntry } from './helpers/revocation-rule.js';
 import { SECOND } from './helpers/service.js';
 
 describe('RBAC', () => {
@@ -166,10 +167,11 @@ describe('PATCH /admin/users/:id', () => {
     });
     assert.equal(forbidden.statusCode, 403);
 
-    const feed = json<{ revoked: { sid: string }[] }>(
+    const feed = json<{ revoked: WireEntry[] }>(
       await t.app.inject({ method: 'GET', url: '/auth/revocations' }),
     );
-    assert.ok(feed.revoked.some((e) => e.sid === user.session_id));
+    const entry = revokingWireEntry(feed.revoked, tokens.access_token);
+    assert.ok(entry !== undefined && 'sub' in entry && entry.sub === id, 'a per-user entry revokes it');
     const audit = json<{ events: { type: string; userId: string; details: Record<string, unknown> }[] }>(
       await t.app.inject({
         method: 'GET',

@@ -133,6 +133,28 @@ describe('GET /auth/revocations', () => {
     }
   });
 
+  it('serves every kind of entry: { sid | sub | all: true, before, expires } and { kid, expires }', async () => {
+    const fresh = await openTestApp();
+    after(() => fresh.cleanup());
+    const tokens = await signIn(fresh, 'ada@example.com');
+    const sub = decodeJwtUnverified(tokens.access_token).payload.sub!;
+    await fresh.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(tokens.access_token) });
+    const now = fresh.clock.now();
+    await fresh.service.revocations.revokeUser(sub, now);
+    await fresh.service.revocations.revokeAll(now);
+    await fresh.service.revocations.revokeKey('k-1', now);
+    const page = json<{ cursor: number; revoked: Record<string, unknown>[] }>(
+      await fresh.app.inject({ method: 'GET', url: '/auth/revocations' }),
+    );
+    const s = Math.floor(now / 1000);
+    assert.deepEqual(page.revoked, [
+      { sid: tokens.session_id, before: s + 1, expires: s + 661 },
+      { sub, before: s + 1, expires: s + 661 },
+      { all: true, before: s + 2, expires: s + 662 },
+      { kid: 'k-1', expires: s + 661 },
+    ]);
+  });
+
   it('leaves out entries whose tokens have all expired', async () => {
     const tokens = await signIn(t, 'ada@example.com');
     await t.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(tokens.access_token) });

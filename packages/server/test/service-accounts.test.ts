@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwtUnverified } from '@tessera/jwt';
 import { isEmail } from '../src/service/index.js';
+import { revokedByFeed } from './helpers/revocation-rule.js';
 import { addUser, loginOk, openTestService, PASSWORD, SECOND, type TestService } from './helpers/service.js';
 
 describe('register', () => {
@@ -112,12 +113,20 @@ describe('password change', () => {
       assert.equal((await t.service.sessions.authenticate(other.accessToken)).status, 'revoked');
       assert.equal((await t.store.sessions.find(other.sessionId))?.revokedReason, 'password-change');
     }
+    // ONE per-user entry, not one per session: it cuts every access token of the user, the
+    // current session's too; that session stays alive and its next refresh gets a token past it.
     const feed = await t.service.revocations.feed(0, t.clock.now());
-    const sids = new Set(feed.revoked.map((e) => e.sid));
-    assert.ok(sids.has(phone.sessionId) && sids.has(laptop.sessionId));
-    assert.ok(!sids.has(here.sessionId));
-    assert.equal((await t.service.sessions.authenticate(here.accessToken)).status, 'ok');
-    assert.equal((await t.service.sessions.refresh(here.refreshToken)).status, 'ok');
+    assert.deepEqual(
+      feed.revoked.map((e) => (e.kind === 'user' ? e.sub : e.kind)),
+      [userId],
+    );
+    for (const pair of [here, phone, laptop]) assert.ok(revokedByFeed(feed.revoked, pair.accessToken));
+    assert.equal((await t.service.sessions.authenticate(here.accessToken)).status, 'revoked');
+    assert.equal((await t.store.sessions.find(here.sessionId))?.revokedAt, null);
+    const next = await t.service.sessions.refresh(here.refreshToken);
+    assert.ok(next.status === 'ok');
+    assert.ok(!revokedByFeed(feed.revoked, next.tokens.accessToken));
+    assert.equal((await t.service.sessions.authenticate(next.tokens.accessToken)).status, 'ok');
 
     assert.equal((await t.service.sessions.login('ada@example.com', PASSWORD)).status, 'invalid-credentials');
     assert.equal((await t.service.sessions.login('ada@example.com', 'a brand new password')).status, 'ok');
@@ -153,7 +162,8 @@ describe('role and permission changes', () => {
     const session = await t.store.sessions.find(pair.sessionId);
     assert.equal(session?.revokedAt, null);
     const feed = await t.service.revocations.feed(0, t.clock.now());
-    assert.ok(feed.revoked.some((e) => e.sid === pair.sessionId));
+    assert.ok(feed.revoked.some((e) => e.kind === 'user' && e.sub === userId));
+    assert.ok(revokedByFeed(feed.revoked, pair.accessToken));
 
     // No new login: the refresh token still works and carries the new rights.
     const next = await t.service.sessions.refresh(pair.refreshToken);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwtUnverified } from '@tessera/jwt';
-import type { RevocationEntry } from '../src/store/index.js';
+import { revokedByFeed } from './helpers/revocation-rule.js';
 import {
   addUser,
   loginOk,
@@ -14,12 +14,6 @@ import {
 
 const iatOf = (token: string) => decodeJwtUnverified(token).payload.iat as number;
 const expOf = (token: string) => decodeJwtUnverified(token).payload.exp as number;
-
-/** The guards' rule: a token is revoked when an entry for its sid has `iat < before`. */
-function revokedByFeed(entries: readonly RevocationEntry[], token: string): boolean {
-  const { sid, iat } = decodeJwtUnverified(token).payload as { sid: string; iat: number };
-  return entries.some((e) => e.sid === sid && iat < e.before);
-}
 
 describe('access-token revocation entries', () => {
   let t: TestService;
@@ -34,8 +28,8 @@ describe('access-token revocation entries', () => {
     const pair = await loginOk(t.service, 'ada@example.com');
     await t.service.sessions.logout({ sessionId: pair.sessionId });
     const { revoked } = await t.service.revocations.feed(0, t.clock.now());
-    const entry = revoked.find((e) => e.sid === pair.sessionId);
-    assert.ok(entry);
+    const entry = revoked.find((e) => e.kind === 'session' && e.sid === pair.sessionId);
+    assert.ok(entry?.kind === 'session');
     const nowSeconds = Math.floor(t.clock.now() / 1000);
     assert.equal(entry.before, nowSeconds + 1);
     // access-token lifetime plus a minute of clock skew
@@ -54,8 +48,10 @@ describe('access-token revocation entries', () => {
     assert.equal(Math.floor(t.clock.now() / 1000), second, 'still the same second');
     await t.service.accounts.setAccess(userId, { roles: ['user', 'editor'] });
     const { revoked } = await t.service.revocations.feed(0, t.clock.now());
-    const entry = revoked.filter((e) => e.sid === pair.sessionId).at(-1);
-    assert.equal(entry?.before, second + 1);
+    // A role change is ONE per-user entry, whatever the number of sessions.
+    const entry = revoked.filter((e) => e.kind === 'user' && e.sub === userId).at(-1);
+    assert.ok(entry?.kind === 'user');
+    assert.equal(entry.before, second + 1);
     assert.ok(revokedByFeed(revoked, pair.accessToken), 'issued before the revocation: revoked');
     assert.equal((await t.service.sessions.authenticate(pair.accessToken)).status, 'revoked');
 
@@ -85,7 +81,7 @@ describe('access-token revocation entries', () => {
     const { revoked } = await t.service.revocations.feed(0, t.clock.now());
     assert.ok(revokedByFeed(revoked, pair.accessToken));
     assert.ok(revokedByFeed(revoked, between.tokens.accessToken));
-    for (const entry of revoked.filter((e) => e.sid === pair.sessionId)) {
+    for (const entry of revoked.filter((e) => e.kind === 'session' && e.sid === pair.sessionId)) {
       assert.ok(entry.expires * 1000 >= expOf(between.tokens.accessToken) * 1000);
     }
   });
@@ -123,17 +119,17 @@ describe('access-token revocation entries', () => {
     const now = fresh.clock.now();
     const first = await fresh.service.revocations.feed(0, now, 2);
     assert.deepEqual(
-      first.revoked.map((e) => e.sid),
+      first.revoked.map((e) => (e.kind === 'session' ? e.sid : e.kind)),
       sids.slice(0, 2),
     );
     const second = await fresh.service.revocations.feed(first.cursor, now, 2);
     assert.deepEqual(
-      second.revoked.map((e) => e.sid),
+      second.revoked.map((e) => (e.kind === 'session' ? e.sid : e.kind)),
       sids.slice(2, 4),
     );
     const third = await fresh.service.revocations.feed(second.cursor, now, 2);
     assert.deepEqual(
-      third.revoked.map((e) => e.sid),
+      third.revoked.map((e) => (e.kind === 'session' ? e.sid : e.kind)),
       sids.slice(4),
     );
     const empty = await fresh.service.revocations.feed(third.cursor, now, 2);
@@ -178,6 +174,6 @@ describe('access-token revocation entries', () => {
     await loginOk(counted.service, 'ada@example.com');
     await loginOk(counted.service, 'ada@example.com');
     await counted.service.sessions.logoutAll(id);
-    assert.equal(entries, 2);
+    assert.equal(entries, 1, 'logout-all writes one per-user entry, not one per session');
   });
 });

@@ -44,7 +44,7 @@ describe('service: operator operations', () => {
     assert.equal(await t.store.sessions.find(pair.sessionId), null);
     assert.equal((await t.service.sessions.authenticate(pair.accessToken)).status, 'revoked');
     const feed = await t.service.revocations.feed(0, t.clock.now());
-    assert.ok(feed.revoked.some((e) => e.sid === pair.sessionId));
+    assert.ok(feed.revoked.some((e) => e.kind === 'user' && e.sub === id));
     const [row] = await t.service.audit.list({ limit: 1, type: 'user-deleted', userId: id });
     assert.deepEqual(row?.details, { revokedSessions: 1, by: 'admin-1' });
     assert.deepEqual(await t.service.accounts.delete(id), { status: 'not-found' });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { runStoreConformance } from '../src/store/conformance/index.js';
 import { createSqlStore, StoreError } from '../src/store/index.js';
+import { migrateUpTo } from '../src/store/sql/migrations.js';
+import { createPostgresDialect } from '../src/store/sql/postgres.js';
 import { dropSchema, postgresForTests, randomSchemaName } from './helpers/postgres.js';
 
 const postgres = await postgresForTests('store-postgres');
@@ -61,6 +64,40 @@ if (postgres.skip !== undefined) {
         createSqlStore({ dialect: 'postgres', connectionString: url, schema: 'x"; drop table users; --' }),
         (e: unknown) => e instanceof StoreError && e.code === 'ERR_STORE_CONFIG',
       );
+    });
+
+    it('upgrades a database of the first schema: revocation entries become session entries, cursors go on', async () => {
+      const schema = randomSchemaName();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`create schema ${schema}`);
+        const old = new Kysely<unknown>({
+          dialect: createPostgresDialect({ connectionString: url, schema }).dialect,
+        });
+        await migrateUpTo(old, 'postgres', '0001_initial', schema);
+        await sql`insert into revocations (session_id, issued_before, expires_at) values
+          ('s1', 100, 2000000000), ('s2', 100, 2000000000)`.execute(old);
+        await old.destroy();
+        const store = await createSqlStore({ dialect: 'postgres', connectionString: url, schema });
+        try {
+          const { revoked } = await store.revocations.list({ limit: 10, now: 0 });
+          assert.deepEqual(
+            revoked.map((e) => [e.cursor, e.kind === 'session' && e.sid]),
+            [
+              [1, 's1'],
+              [2, 's2'],
+            ],
+          );
+          const [next] = await store.revocations.add([{ kind: 'all', before: 1, expires: 2000000000 }]);
+          assert.equal(next?.cursor, 3);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.end();
+        await dropSchema(url, schema);
+      }
     });
 
     it('migrates safely when several instances start at once', async () => {

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
 import { runStoreConformance } from '../src/store/conformance/index.js';
 import { createSqlStore } from '../src/store/index.js';
+import { migrateUpTo } from '../src/store/sql/migrations.js';
+import { createSqliteDialect } from '../src/store/sql/sqlite.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'tessera-store-'));
@@ -38,9 +41,40 @@ describe('sqlite store specifics', () => {
       try {
         assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
         const migrations = raw.prepare('select name from tessera_migrations').all();
-        assert.deepEqual(migrations, [{ name: '0001_initial' }]);
+        assert.deepEqual(migrations, [{ name: '0001_initial' }, { name: '0002_revocation_kinds' }]);
       } finally {
         raw.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a database of the first schema: its revocation entries become session entries, cursors go on', async () => {
+    const dir = await tempDir();
+    try {
+      const filename = join(dir, 'tessera.db');
+      const old = new Kysely<unknown>({ dialect: createSqliteDialect(filename) });
+      await migrateUpTo(old, 'sqlite', '0001_initial');
+      await sql`insert into revocations (session_id, issued_before, expires_at) values
+        ('s1', 100, 2000000000), ('s2', 100, 2000000000), ('s3', 100, 2000000000)`.execute(old);
+      // The newest entry was purged: the next cursor must still be above it.
+      await sql`delete from revocations where session_id = 's3'`.execute(old);
+      await old.destroy();
+
+      const store = await createSqlStore({ dialect: 'sqlite', filename });
+      try {
+        const { revoked } = await store.revocations.list({ limit: 10, now: 0 });
+        assert.deepEqual(revoked, [
+          { cursor: 1, kind: 'session', sid: 's1', before: 100, expires: 2000000000 },
+          { cursor: 2, kind: 'session', sid: 's2', before: 100, expires: 2000000000 },
+        ]);
+        const [next] = await store.revocations.add([
+          { kind: 'user', sub: 'u', before: 1, expires: 2000000000 },
+        ]);
+        assert.equal(next?.cursor, 4);
+      } finally {
+        await store.close();
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -42,7 +42,7 @@ export async function fetchRevocationPage(
   base: URL,
   cursor: Cursor | undefined,
   opts: FetchPageOptions,
-): Promise<RevocationPage> {
+): Promise<RevocationPage & { unknown: number }> {
   const url = new URL(base);
   if (cursor !== undefined) url.searchParams.set('after', String(cursor));
   const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
@@ -79,8 +79,16 @@ async function readBody(response: Response, maxBytes: number): Promise<string> {
   }
 }
 
-/** Validates `{ cursor, revoked: [{ sid, before, expires }] }`. */
-export function parsePage(text: string): RevocationPage {
+/** The target fields of the kinds this guard knows; an entry carries exactly one. */
+const TARGETS = ['sid', 'sub', 'all', 'kid'] as const;
+
+/**
+ * Validates `{ cursor, revoked: [...] }` in full. An entry of a kind this guard knows (`sid`,
+ * `sub`, `all`, `kid`) must be well formed, or the whole page is refused. An entry with none of
+ * those fields is of a kind added after this guard was written: it is skipped and counted in
+ * `unknown`, so that it never stops the guard from following the feed (the caller reports it).
+ */
+export function parsePage(text: string): RevocationPage & { unknown: number } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -97,19 +105,58 @@ export function parsePage(text: string): RevocationPage {
   if (!cursorOk) throw feedError('ERR_GUARD_FEED_INVALID', 'cursor must be a string or a number');
   if (!Array.isArray(revoked)) throw feedError('ERR_GUARD_FEED_INVALID', 'revoked must be a list');
   const entries: RevocationEntry[] = [];
+  let unknown = 0;
   for (const item of revoked as unknown[]) {
-    if (typeof item !== 'object' || item === null)
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       throw feedError('ERR_GUARD_FEED_INVALID', 'an entry is not an object');
-    const { sid, before, expires } = item as Record<string, unknown>;
-    if (typeof sid !== 'string' || sid.length === 0 || !isTime(before) || !isTime(expires)) {
-      throw feedError(
-        'ERR_GUARD_FEED_INVALID',
-        'an entry needs sid (string), before and expires (epoch seconds)',
-      );
     }
-    entries.push({ sid, before, expires });
+    const entry = parseEntry(item as Record<string, unknown>);
+    if (entry === undefined) unknown++;
+    else entries.push(entry);
   }
-  return { cursor: cursor as Cursor, revoked: entries };
+  return { cursor: cursor as Cursor, revoked: entries, unknown };
+}
+
+function parseEntry(item: Record<string, unknown>): RevocationEntry | undefined {
+  const targets = TARGETS.filter((name) => Object.hasOwn(item, name));
+  if (targets.length === 0) return undefined;
+  if (targets.length > 1) {
+    throw feedError('ERR_GUARD_FEED_INVALID', 'an entry names more than one of sid, sub, all, kid');
+  }
+  const { expires, before } = item;
+  switch (targets[0]) {
+    case 'kid':
+      if (!isName(item.kid) || !isTime(expires)) {
+        throw feedError(
+          'ERR_GUARD_FEED_INVALID',
+          'a key entry needs kid (string) and expires (epoch seconds)',
+        );
+      }
+      return { kid: item.kid, expires };
+    case 'all':
+      if (item.all !== true || !isTime(before) || !isTime(expires)) {
+        throw feedError(
+          'ERR_GUARD_FEED_INVALID',
+          'an all entry needs all: true, before and expires (epoch seconds)',
+        );
+      }
+      return { all: true, before, expires };
+    default: {
+      const name = targets[0] as 'sid' | 'sub';
+      const target = item[name];
+      if (!isName(target) || !isTime(before) || !isTime(expires)) {
+        throw feedError(
+          'ERR_GUARD_FEED_INVALID',
+          `an entry needs ${name} (string), before and expires (epoch seconds)`,
+        );
+      }
+      return name === 'sid' ? { sid: target, before, expires } : { sub: target, before, expires };
+    }
+  }
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
 }
 
 function isTime(value: unknown): value is number {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, type TestServer } from './http-server.js';
 
+/** An entry as the feed serves it: any kind (sid, sub, all, kid, or one the guard doesn't know). */
+type Entry = Record<string, unknown> & { expires: number };
+
 interface Row {
   cursor: number;
-  sid: string;
-  before: number;
-  expires: number;
+  entry: Entry;
 }
 
 /**
@@ -46,7 +47,12 @@ export class FeedServer {
   }
 
   revoke(sid: string, before: number, expires: number): void {
-    this.rows.push({ cursor: this.next++, sid, before, expires });
+    this.add({ sid, before, expires });
+  }
+
+  /** Appends an entry of any kind, e.g. `{ sub, before, expires }` or `{ kid, expires }`. */
+  add(entry: Entry): void {
+    this.rows.push({ cursor: this.next++, entry });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -71,9 +77,14 @@ export class FeedServer {
     }
     const after = afterParam === null ? 0 : Number(afterParam.replace(/^c/, ''));
     const now = this.now();
-    const page = this.rows.filter((r) => r.cursor > after && r.expires > now).slice(0, this.pageSize);
+    const page = this.rows.filter((r) => r.cursor > after && r.entry.expires > now).slice(0, this.pageSize);
     const cursor = page.at(-1)?.cursor ?? after;
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ cursor: this.stringCursors ? `c${cursor}` : cursor, revoked: page }));
+    res.end(
+      JSON.stringify({
+        cursor: this.stringCursors ? `c${cursor}` : cursor,
+        revoked: page.map((r) => ({ cursor: r.cursor, ...r.entry })),
+      }),
+    );
   }
 }

@@ -53,7 +53,9 @@ export function requireBearer(service: TesseraService) {
       reply.header('www-authenticate', bearerChallenge('invalid_request'));
       return sendError(reply, 400, 'invalid_request', 'malformed Authorization header');
     }
-    const result = await service.sessions.authenticate(token);
+    // A request that changes state first catches up with revocations made on other instances.
+    const fresh = request.method !== 'GET' && request.method !== 'HEAD';
+    const result = await service.sessions.authenticate(token, { fresh });
     if (result.status !== 'ok') {
       reply.header('www-authenticate', bearerChallenge('invalid_token'));
       return sendError(reply, 401, 'invalid_token', 'the access token is invalid, expired or revoked');

@@ -64,10 +64,11 @@ export type DeleteUserResult =
 
 /**
  * Accounts: registration, password changes, roles, permissions, blocking and
- * deletion. Every change that takes rights away revokes at once: password
- * change, block and delete kill sessions; a role or permission change revokes
- * the current access tokens but keeps the sessions, so the next refresh carries
- * the new rights. No change may leave the server without an unblocked admin.
+ * deletion. Every change that takes rights away revokes at once, with ONE
+ * per-user revocation entry whatever the number of sessions: password change,
+ * block and delete kill sessions; a role or permission change revokes the
+ * current access tokens but keeps the sessions, so the next refresh carries the
+ * new rights. No change may leave the server without an unblocked admin.
  *
  * @example
  * const result = await accounts.register('ada@example.com', 'correct horse battery');
@@ -107,7 +108,11 @@ export class Accounts {
     return result;
   }
 
-  /** Changes the password after checking the current one; every other session of the user is revoked. */
+  /**
+   * Changes the password after checking the current one. Every other session of the user is
+   * revoked; every access token of the user, the current session's too, is cut by one per-user
+   * entry. The current session's refresh token keeps working: the client's next call refreshes.
+   */
   async changePassword(
     userId: string,
     currentSessionId: string | undefined,
@@ -134,7 +139,7 @@ export class Accounts {
       now,
       currentSessionId === undefined ? {} : { exceptSessionId: currentSessionId },
     );
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('password-changed', userId, meta, { revokedSessions: revoked.length });
     return { status: 'ok' };
   }
@@ -158,8 +163,7 @@ export class Accounts {
     );
     if (user === 'last-admin') return { status: 'last-admin' };
     if (user === null) return { status: 'not-found' };
-    const sessions = await this.store.sessions.listForUser(userId, { now, activeOnly: true });
-    await this.revocations.revokeAccess(sessions, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('access-changed', userId, actor?.meta, {
       roles: user.roles,
       permissions: user.permissions,
@@ -188,10 +192,8 @@ export class Accounts {
     if (user === 'last-admin') return { status: 'last-admin' };
     if (user === null) return { status: 'not-found' };
     if (blocked) {
-      await this.revocations.revokeAccess(
-        await this.store.sessions.revokeAllForUser(userId, 'blocked', now),
-        now,
-      );
+      await this.store.sessions.revokeAllForUser(userId, 'blocked', now);
+      await this.revocations.revokeUser(userId, now);
     }
     await this.audit(blocked ? 'user-blocked' : 'user-unblocked', userId, actor?.meta, {
       by: actor?.userId ?? null,
@@ -203,7 +205,7 @@ export class Accounts {
   async revokeSessions(userId: string, actor?: { userId?: string; meta?: RequestMeta }): Promise<number> {
     const now = this.clock.now();
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'admin', now);
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('sessions-revoked', userId, actor?.meta, {
       count: revoked.length,
       by: actor?.userId ?? null,
@@ -245,7 +247,7 @@ export class Accounts {
       return { status: 'not-found' };
     }
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'password-set', now);
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('password-set', userId, actor?.meta, {
       revokedSessions: revoked.length,
       by: actor?.userId ?? null,
@@ -270,7 +272,7 @@ export class Accounts {
     if (blocked === 'last-admin') return { status: 'last-admin' };
     if (blocked === null) return { status: 'not-found' };
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'deleted', now);
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.store.sessions.deleteAllForUser(userId);
     await this.store.users.delete(userId);
     await this.audit('user-deleted', userId, actor?.meta, {

@@ -46,7 +46,8 @@ export {
   PasswordHasher,
   type PasswordProblem,
 } from './passwords.js';
-export { Revocations } from './revocations.js';
+export { RevocationCutoffs } from './revocation-cutoffs.js';
+export { type FeedEntry, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
 export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
@@ -55,6 +56,8 @@ export { publicSession, publicUserDetails, type UserDetails, Users } from './use
 
 /** Clock skew allowed for when a revocation entry or a retired key can go. */
 const SKEW_SECONDS = 60;
+/** How often the in-memory revocation cutoffs catch up with other instances' entries. */
+const CUTOFF_SYNC_MS = 1000;
 
 /**
  * The whole service layer, wired. Routes and CLI commands go through it, never to the store:
@@ -131,6 +134,7 @@ export function createTesseraService(opts: {
     store.sessions,
     events,
     config.accessTokenTtlSeconds + SKEW_SECONDS,
+    () => clock.now(),
   );
   const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
   const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
@@ -185,6 +189,10 @@ export function createTesseraService(opts: {
       await keys.maintain();
       // Keys written by another instance or by `tessera keys rotate` are picked up within seconds.
       every(10_000, () => keys.load());
+      // User, global and key cutoffs written by another instance reach this one's read paths
+      // within a second (write paths and token issuance always catch up first).
+      await revocations.cutoffs.sync();
+      every(CUTOFF_SYNC_MS, () => revocations.cutoffs.sync());
       every(60_000, maintain);
     },
     stop() {

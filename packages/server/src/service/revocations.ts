@@ -1,42 +1,111 @@
-import type { RevocationPage, RevocationStore, Session, SessionStore } from '../store/index.js';
+import type {
+  RevocationEntry,
+  RevocationInput,
+  RevocationPage,
+  RevocationStore,
+  Session,
+  SessionStore,
+} from '../store/index.js';
 import { toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
+import { RevocationCutoffs } from './revocation-cutoffs.js';
 
 /**
- * Revokes the access tokens of sessions: an entry "tokens of `sid` issued
- * before `before`" for the guards' feed, and the same cutoff on the session so
- * that tokens issued afterwards carry `iat >= before`.
+ * Revokes access tokens by writing feed entries: per session ("tokens of `sid` issued before
+ * `before`", with the same cutoff on the session so that tokens issued afterwards carry
+ * `iat >= before`), per user, for everything, or per signing key.
  *
- * `before` is the next whole second: a token issued earlier in this very second
- * has `iat` equal to this second and must be caught; a token issued after the
- * revocation gets `iat = before` (at most a second ahead) and must not be.
- * When an earlier revocation already set a cutoff at or past that second, tokens
- * may have been issued with `iat` equal to it, so the new cutoff goes one past it.
+ * `before` is the next whole second: a token issued earlier in this very second has `iat` equal
+ * to this second and must be caught; a token issued after the revocation gets `iat = before` (at
+ * most a second ahead) and must not be. When an earlier revocation already set a cutoff at or
+ * past that second, tokens may have been issued with `iat` equal to it, so the new cutoff goes
+ * one past it. Every cutoff that can raise the `iat` of a token counts: the session's, the
+ * user's and the global one (see {@link RevocationCutoffs.notBefore}).
  */
 export class Revocations {
+  /** The user, global and key cutoffs, for the server's own checks and for token issuance. */
+  readonly cutoffs: RevocationCutoffs;
+
   constructor(
     private readonly revocations: RevocationStore,
     private readonly sessions: SessionStore,
     private readonly events: ServiceEvents,
     /** Entries live this long past `before`: the longest access-token lifetime plus clock skew. */
     private readonly lifetimeSeconds: number,
-  ) {}
+    now: () => number,
+  ) {
+    this.cutoffs = new RevocationCutoffs(revocations, now);
+  }
 
   /**
-   * Revokes the current access tokens of these sessions.
+   * Revokes the current access tokens of these sessions (one entry each): logout, a session
+   * ended from the session list, refresh-token reuse.
    *
    * @example
-   * await revocations.revokeAccess(await store.sessions.revokeAllForUser(userId, 'logout-all', now), now);
+   * await revocations.revokeAccess([await store.sessions.revoke(sid, 'logout', now)], now);
    */
   async revokeAccess(sessions: readonly Session[], nowMs: number): Promise<void> {
     if (sessions.length === 0) return;
-    let latest = toEpochSeconds(nowMs);
-    for (const session of sessions) latest = Math.max(latest, session.accessNotBefore);
+    await this.cutoffs.sync();
+    const nowSeconds = toEpochSeconds(nowMs);
+    let latest = nowSeconds;
+    for (const session of sessions) {
+      latest = Math.max(latest, session.accessNotBefore, this.cutoffs.notBefore(session.userId, nowSeconds));
+    }
     const before = latest + 1;
     const expires = before + this.lifetimeSeconds;
-    await this.revocations.add(sessions.map((s) => ({ sid: s.id, before, expires })));
+    await this.#add(sessions.map((s) => ({ kind: 'session', sid: s.id, before, expires })));
     await this.sessions.setAccessNotBefore({ sessionIds: sessions.map((s) => s.id) }, before);
-    this.events.revoked(sessions.length);
+  }
+
+  /**
+   * Revokes every access token of the user issued until now, in ONE feed entry whatever the
+   * number of sessions: logout-all, block, password change, a role change. The same cutoff is
+   * raised on the user's sessions (one store write, no entry each): the server reads the session
+   * on every Bearer request, so every instance refuses the old tokens at once, and tokens of the
+   * sessions that stay alive are issued with `iat >= before`.
+   *
+   * @example
+   * await revocations.revokeUser(userId, clock.now());
+   */
+  async revokeUser(userId: string, nowMs: number): Promise<RevocationEntry> {
+    await this.cutoffs.sync();
+    const nowSeconds = toEpochSeconds(nowMs);
+    const before = Math.max(nowSeconds, this.cutoffs.notBefore(userId, nowSeconds)) + 1;
+    const [entry] = await this.#add([
+      { kind: 'user', sub: userId, before, expires: before + this.lifetimeSeconds },
+    ]);
+    await this.sessions.setAccessNotBefore({ userId }, before);
+    return entry!;
+  }
+
+  /**
+   * Revokes every access token issued until now, of every user, in ONE entry (a breach).
+   * Sessions and refresh tokens stay: clients refresh and get tokens issued after the cutoff.
+   *
+   * @example
+   * await revocations.revokeAll(clock.now());
+   */
+  async revokeAll(nowMs: number): Promise<RevocationEntry> {
+    await this.cutoffs.sync();
+    const nowSeconds = toEpochSeconds(nowMs);
+    const before = Math.max(nowSeconds, this.cutoffs.highestCutoff(nowSeconds)) + 1;
+    const [entry] = await this.#add([{ kind: 'all', before, expires: before + this.lifetimeSeconds }]);
+    return entry!;
+  }
+
+  /**
+   * Revokes every token signed by the key `kid`, whatever its `iat`. The entry lives one token
+   * lifetime from now, which covers every token of the key only if it no longer signs: the caller
+   * retires it (or rotates away from it) before or with this call.
+   *
+   * @example
+   * await revocations.revokeKey('2026-01-a1b2', clock.now());
+   */
+  async revokeKey(kid: string, nowMs: number): Promise<RevocationEntry> {
+    const expires = toEpochSeconds(nowMs) + 1 + this.lifetimeSeconds;
+    const [entry] = await this.#add([{ kind: 'key', kid, expires }]);
+    return entry!;
   }
 
   /**
@@ -47,5 +116,39 @@ export class Revocations {
    */
   feed(after: number, nowMs: number, limit = 1000): Promise<RevocationPage> {
     return this.revocations.list({ after, limit, now: nowMs });
+  }
+
+  async #add(inputs: RevocationInput[]): Promise<RevocationEntry[]> {
+    const entries = await this.revocations.add(inputs);
+    this.cutoffs.apply(entries);
+    this.events.revoked(entries.length);
+    return entries;
+  }
+}
+
+/** One entry of `GET /auth/revocations` as guards read it: the wire format is a public contract. */
+export type FeedEntry =
+  | { sid: string; before: number; expires: number }
+  | { sub: string; before: number; expires: number }
+  | { all: true; before: number; expires: number }
+  | { kid: string; expires: number };
+
+/**
+ * The wire form of a stored entry. Session entries keep their first shape exactly
+ * (`{ sid, before, expires }`); the other kinds are told apart by their target field.
+ *
+ * @example
+ * reply.send({ cursor: page.cursor, revoked: page.revoked.map(toFeedEntry) });
+ */
+export function toFeedEntry(entry: RevocationEntry): FeedEntry {
+  switch (entry.kind) {
+    case 'session':
+      return { sid: entry.sid, before: entry.before, expires: entry.expires };
+    case 'user':
+      return { sub: entry.sub, before: entry.before, expires: entry.expires };
+    case 'all':
+      return { all: true, before: entry.before, expires: entry.expires };
+    case 'key':
+      return { kid: entry.kid, expires: entry.expires };
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { InvalidRefreshReason, Session, Store, User } from '../store/index.js';
 import type { RequestMeta } from './accounts.js';
-import type { Clock } from './clock.js';
+import { type Clock, toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { checkPassword, type PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.js';
@@ -95,6 +95,7 @@ export class Sessions {
     }
     const refreshToken = randomToken();
     const absoluteExpiresAt = now + this.policy.refreshAbsoluteMs;
+    await this.revocations.cutoffs.sync();
     const session = await this.store.sessions.create(
       {
         id: randomUUID(),
@@ -126,16 +127,21 @@ export class Sessions {
     }
     const now = this.clock.now();
     const successor = randomToken();
-    const result = await this.store.sessions.rotateRefreshToken({
-      hash: hashToken(refreshToken),
-      successor: {
-        hash: hashToken(successor),
-        sealed: seal(successorKey(refreshToken), Buffer.from(successor), SUCCESSOR_CONTEXT),
-        expiresAt: now + this.policy.refreshIdleMs,
-      },
-      now,
-      graceMs: this.policy.refreshGraceMs,
-    });
+    // The cutoffs are read alongside, not after: the new access token's iat must clear a user or
+    // global cutoff written (by any instance) before this refresh.
+    const [result] = await Promise.all([
+      this.store.sessions.rotateRefreshToken({
+        hash: hashToken(refreshToken),
+        successor: {
+          hash: hashToken(successor),
+          sealed: seal(successorKey(refreshToken), Buffer.from(successor), SUCCESSOR_CONTEXT),
+          expiresAt: now + this.policy.refreshIdleMs,
+        },
+        now,
+        graceMs: this.policy.refreshGraceMs,
+      }),
+      this.revocations.cutoffs.sync(),
+    ]);
     switch (result.status) {
       case 'rotated':
         this.events.refresh('rotated');
@@ -186,11 +192,11 @@ export class Sessions {
     await this.audit('logout', session.userId, session.id, meta, {});
   }
 
-  /** Ends every session of the user. */
+  /** Ends every session of the user; their access tokens are cut by one per-user entry. */
   async logoutAll(userId: string, meta: RequestMeta = {}): Promise<number> {
     const now = this.clock.now();
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'logout-all', now);
-    await this.revocations.revokeAccess(revoked, now);
+    await this.revocations.revokeUser(userId, now);
     await this.audit('logout-all', userId, null, meta, { count: revoked.length });
     return revoked.length;
   }
@@ -215,25 +221,35 @@ export class Sessions {
   /**
    * Checks a Bearer access token for the server's own routes: signature and
    * claims, then its session in the store (revoked, or issued before the
-   * session's cutoff), so logout and role changes apply here at once.
+   * session's cutoff), then the user, global and key cutoffs held in memory
+   * (see RevocationCutoffs), so logout and role changes apply here at once.
+   * One store read per call; `fresh` first catches up with entries written by
+   * other instances (one more, usually empty, read): write routes ask for it.
    */
-  async authenticate(accessToken: string): Promise<AuthenticateResult> {
+  async authenticate(accessToken: string, opts: { fresh?: boolean } = {}): Promise<AuthenticateResult> {
     const now = this.clock.now();
-    let claims: AccessTokenClaims;
+    let verified: ReturnType<AccessTokens['verify']>;
     try {
-      claims = this.tokens.verify(accessToken, now);
+      verified = this.tokens.verify(accessToken, now);
     } catch {
       return { status: 'invalid' };
     }
-    const session = await this.store.sessions.find(claims.sid);
+    const { claims, kid } = verified;
+    const cutoffs = this.revocations.cutoffs;
+    const [session] = await Promise.all([
+      this.store.sessions.find(claims.sid),
+      opts.fresh === true ? cutoffs.sync() : cutoffs.ready(),
+    ]);
     if (session === null || session.userId !== claims.sub) return { status: 'revoked' };
     if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return { status: 'revoked' };
+    if (cutoffs.revokes(claims.sub, claims.iat, kid, toEpochSeconds(now))) return { status: 'revoked' };
     return { status: 'ok', claims, session };
   }
 
   private pair(user: User, session: Session, refreshToken: string, now: number): TokenPair {
     const started = performance.now();
-    const access = this.tokens.issue(user, session, now);
+    const notBefore = this.revocations.cutoffs.notBefore(user.id, toEpochSeconds(now));
+    const access = this.tokens.issue(user, session, now, notBefore);
     this.events.signed((performance.now() - started) / 1000);
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
   }

@@ -40,10 +40,11 @@ export class AccessTokens {
 
   /**
    * Signs a token for the session. `iat` is never below the session's
-   * `accessNotBefore`: after a revocation in this very second, a new token
-   * must not look as if it was issued before the cutoff.
+   * `accessNotBefore` nor `notBefore` (the user's and the global revocation
+   * cutoff): after a revocation in this very second, a new token must not look
+   * as if it was issued before the cutoff.
    */
-  issue(user: User, session: Session, nowMs: number): IssuedAccessToken {
+  issue(user: User, session: Session, nowMs: number, notBefore = 0): IssuedAccessToken {
     const key = this.keys.current();
     let signer = this.signers.get(key);
     if (signer === undefined) {
@@ -58,7 +59,7 @@ export class AccessTokens {
       this.signers.set(key, signer);
     }
     const now = toEpochSeconds(nowMs);
-    const iat = Math.max(now, session.accessNotBefore);
+    const iat = Math.max(now, session.accessNotBefore, notBefore);
     const exp = iat + this.opts.ttlSeconds;
     const token = signer.sign({
       sub: user.id,
@@ -73,10 +74,11 @@ export class AccessTokens {
 
   /**
    * Verifies one of this issuer's access tokens (signature, alg, iss, aud,
-   * typ, exp). Whether its session is still alive is the caller's next check.
+   * typ, exp) and returns its claims with the `kid` of its header. Whether it
+   * is revoked is the caller's next check.
    */
-  verify(token: string, nowMs: number): AccessTokenClaims {
-    const { payload } = verifyJwt(token, this.keys.verificationKeys(), {
+  verify(token: string, nowMs: number): { claims: AccessTokenClaims; kid: string | undefined } {
+    const { header, payload } = verifyJwt(token, this.keys.verificationKeys(), {
       algorithms: [this.keys.policy.alg],
       issuer: this.opts.issuer,
       audience: this.opts.audience,
@@ -94,7 +96,7 @@ export class AccessTokens {
     if (wrong !== undefined) {
       throw new JwtError('ERR_JWT_CLAIM_INVALID', `the ${wrong} claim has the wrong type`, { claim: wrong });
     }
-    return payload as AccessTokenClaims;
+    return { claims: payload as AccessTokenClaims, kid: header.kid };
   }
 }
 

@@ -15,6 +15,9 @@ export const STORE_ERROR_CODES = {
     'SQLite rolled the batch transaction back (an I/O error, a full disk); the write did not happen.',
   ERR_STORE_UNSUPPORTED: 'The operation is not supported by this store (a programming error).',
   ERR_STORE_QUERY: 'A prepared query was built with a parameter it does not use (a programming error).',
+  ERR_STORE_CONFLICT: 'A session id or a refresh-token hash that already exists.',
+  ERR_STORE_REDIS_VOLATILE:
+    'Redis would lose sessions and revocations on a restart (appendonly is off), and redisAllowVolatile is not set.',
 } as const;
 
 /** Stable codes of the errors a store throws. */

@@ -158,7 +158,7 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const meta = requestMeta(request);
       const access = bearerToken(request);
       if (access) {
-        const auth = await service.sessions.authenticate(access);
+        const auth = await service.sessions.authenticate(access, { fresh: true });
         if (auth.status === 'ok') {
           await service.sessions.logout({ sessionId: auth.session.id }, meta);
           browser.clearRefreshCookie(reply);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { toFeedEntry } from '../../service/index.js';
 import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 
@@ -58,7 +59,7 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
       reply.header('cache-control', 'no-store');
       return {
         cursor: page.cursor,
-        revoked: page.revoked.map((e) => ({ sid: e.sid, before: e.before, expires: e.expires })),
+        revoked: page.revoked.map(toFeedEntry),
       };
     },
   );

@@ -20,8 +20,11 @@ export function persistenceConformance(factory: StoreFactory): void {
           now: T0,
           graceMs: GRACE_MS,
         });
-        const [entry] = await store.revocations.add([
-          { sid: session.id, before: T0 / 1000, expires: T0 / 1000 + 600 },
+        const entries = await store.revocations.add([
+          { kind: 'session', sid: session.id, before: T0 / 1000, expires: T0 / 1000 + 600 },
+          { kind: 'user', sub: user.id, before: T0 / 1000, expires: T0 / 1000 + 600 },
+          { kind: 'all', before: T0 / 1000, expires: T0 / 1000 + 600 },
+          { kind: 'key', kid: 'k1', expires: T0 / 1000 + 600 },
         ]);
         await store.rateLimits.hit('login:u', 60_000, T0);
         await store.meta.set('marker', 'kept');
@@ -30,7 +33,7 @@ export function persistenceConformance(factory: StoreFactory): void {
         const again = await sut.reopen();
         try {
           assert.deepEqual(await again.users.findById(user.id), user);
-          assert.deepEqual((await again.revocations.list({ limit: 10, now: T0 })).revoked, [entry]);
+          assert.deepEqual((await again.revocations.list({ limit: 10, now: T0 })).revoked, entries);
           assert.equal((await again.rateLimits.hit('login:u', 60_000, T0 + 1)).count, 2);
           assert.equal(await again.meta.get('marker'), 'kept');
           const replay = await again.sessions.rotateRefreshToken({

@@ -1,17 +1,27 @@
-/** An access-token denylist entry: tokens of session `sid` issued before `before` are rejected. */
-export interface RevocationInput {
-  sid: string;
-  /** Epoch SECONDS: access tokens of `sid` with `iat` below this are revoked. */
-  before: number;
-  /** Epoch SECONDS: when the entry may be forgotten (the last affected token's `exp`). */
-  expires: number;
-}
+/**
+ * An access-token denylist entry. It targets exactly one of:
+ * - `session`: access tokens of session `sid` issued before `before`;
+ * - `user`: every access token of user `sub` issued before `before` (logout-all, block, password change);
+ * - `all`: every access token issued before `before` (a breach: one entry, not one per session);
+ * - `key`: every token whose header `kid` is `kid`, whatever its `iat` (a compromised signing key).
+ *
+ * Times are epoch SECONDS. `expires` is when the entry may be forgotten: the latest `exp` any
+ * token it covers can have.
+ */
+export type RevocationInput =
+  | { kind: 'session'; sid: string; before: number; expires: number }
+  | { kind: 'user'; sub: string; before: number; expires: number }
+  | { kind: 'all'; before: number; expires: number }
+  | { kind: 'key'; kid: string; expires: number };
+
+/** Which tokens an entry targets: its `kind`. */
+export type RevocationKind = RevocationInput['kind'];
 
 /** A stored entry with the cursor the store assigned to it. */
-export interface RevocationEntry extends RevocationInput {
+export type RevocationEntry = RevocationInput & {
   /** Strictly increasing in commit order: a reader never sees a lower cursor appear later. */
   cursor: number;
-}
+};
 
 /** `now` is epoch ms; entries with `expires * 1000 <= now` are not returned. */
 export interface ListRevocationsOptions {
@@ -31,7 +41,8 @@ export interface RevocationPage {
  * The persisted access-token denylist that guards poll by cursor. Entries survive restarts.
  *
  * @example
- * await store.revocations.add([{ sid, before: nowSeconds + 1, expires: nowSeconds + 600 }]);
+ * await store.revocations.add([{ kind: 'session', sid, before: nowSeconds + 1, expires: nowSeconds + 600 }]);
+ * await store.revocations.add([{ kind: 'user', sub: userId, before: nowSeconds + 1, expires: nowSeconds + 600 }]);
  * let page = await store.revocations.list({ after: 0, limit: 1000, now });
  * page = await store.revocations.list({ after: page.cursor, limit: 1000, now }); // only newer entries
  */

@@ -123,6 +123,18 @@ async function createOperationalTables(db: SchemaDb, dialect: SqlDialectName): P
     .execute();
 }
 
+/**
+ * Revocation entries gain a kind (session, user, all, key). The table is altered in place, never
+ * rebuilt: a rebuild would restart the cursor sequence below cursors that guards already hold.
+ */
+async function addRevocationKinds(db: SchemaDb): Promise<void> {
+  await db.schema.alterTable('revocations').renameColumn('session_id', 'target').execute();
+  await db.schema
+    .alterTable('revocations')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('session'))
+    .execute();
+}
+
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_initial': {
@@ -131,6 +143,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await createOperationalTables(db, dialect);
       },
     },
+    '0002_revocation_kinds': { up: addRevocationKinds },
   };
 }
 
@@ -139,6 +152,17 @@ class InCodeMigrations implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve(migrations(this.dialect));
   }
+}
+
+function migrator(db: Kysely<unknown>, dialect: SqlDialectName, schema: string | undefined): Migrator {
+  return new Migrator({
+    db,
+    provider: new InCodeMigrations(dialect),
+    migrationTableName: 'tessera_migrations',
+    migrationLockTableName: 'tessera_migration_lock',
+    // Without an explicit schema Kysely would find a migration table in ANY schema of the database.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
 }
 
 /**
@@ -153,36 +177,23 @@ export async function migrateToLatest(
   dialect: SqlDialectName,
   schema?: string,
 ): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: new InCodeMigrations(dialect),
-    migrationTableName: 'tessera_migrations',
-    migrationLockTableName: 'tessera_migration_lock',
-    // Without an explicit schema Kysely would find a migration table in ANY schema of the database.
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  for (let attempt = 1; ; attempt++) {
-    const { error } = await migrator.migrateToLatest();
-    if (error === undefined) return;
-    if (attempt < MIGRATION_ATTEMPTS && VANISHED.has(sqlState(error))) continue;
-    throw error;
-  }
+  const { error } = await migrator(db, dialect, schema).migrateToLatest();
+  if (error !== undefined) throw error;
 }
 
 /**
- * Before migrating, Kysely looks for its migration table across every schema of the database,
- * resolving each schema, table and column by name as it scans (has_schema_privilege,
- * pg_get_serial_sequence). One that another connection drops during the scan fails the scan
- * (seen with test schemas coming and going), though it isn't ours: the run is tried again.
- * Migrations run in a transaction, so a retry never meets half of one.
+ * Applies the migrations up to and including `name` only: how tests build a database as an
+ * older release left it, to check that the later migrations upgrade it.
+ *
+ * @example
+ * await migrateUpTo(db, 'sqlite', '0001_initial');
  */
-const VANISHED = new Set<unknown>([
-  '3F000', // invalid_schema_name
-  '42P01', // undefined_table
-  '42703', // undefined_column
-]);
-const MIGRATION_ATTEMPTS = 5;
-
-function sqlState(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+export async function migrateUpTo(
+  db: Kysely<unknown>,
+  dialect: SqlDialectName,
+  name: string,
+  schema?: string,
+): Promise<void> {
+  const { error } = await migrator(db, dialect, schema).migrateTo(name);
+  if (error !== undefined) throw error;
 }

@@ -10,8 +10,37 @@ import { ADVISORY_LOCKS, lockTransaction } from './advisory-lock.js';
 import { affectedRows, type SqlContext } from './rows.js';
 import type { RevocationsTable } from './schema.js';
 
+type Row = Omit<Selectable<RevocationsTable>, 'cursor' | 'kind'>;
+
+function toRow(e: RevocationInput): Row & { kind: string } {
+  switch (e.kind) {
+    case 'session':
+      return { kind: e.kind, target: e.sid, issued_before: e.before, expires_at: e.expires };
+    case 'user':
+      return { kind: e.kind, target: e.sub, issued_before: e.before, expires_at: e.expires };
+    case 'all':
+      return { kind: e.kind, target: '', issued_before: e.before, expires_at: e.expires };
+    case 'key':
+      return { kind: e.kind, target: e.kid, issued_before: 0, expires_at: e.expires };
+  }
+}
+
 function toEntry(row: Selectable<RevocationsTable>): RevocationEntry {
-  return { cursor: row.cursor, sid: row.session_id, before: row.issued_before, expires: row.expires_at };
+  const { cursor, target, issued_before: before, expires_at: expires } = row;
+  switch (row.kind) {
+    case 'session':
+      return { cursor, kind: 'session', sid: target, before, expires };
+    case 'user':
+      return { cursor, kind: 'user', sub: target, before, expires };
+    case 'all':
+      return { cursor, kind: 'all', before, expires };
+    case 'key':
+      return { cursor, kind: 'key', kid: target, expires };
+    default:
+      // Rows are only written by toRow: anything else is a corruption, and skipping it would
+      // silently un-revoke tokens.
+      throw new TypeError('stored revocation entry has an unknown kind');
+  }
 }
 
 /**
@@ -37,11 +66,7 @@ export class SqlRevocationStore implements RevocationStore {
       // would get 8, move its cursor past 7 and never see 7. Holding one lock from before the
       // INSERT until COMMIT makes cursor order and commit order the same.
       await lockTransaction(trx, dialect, ADVISORY_LOCKS.revocations);
-      return trx
-        .insertInto('revocations')
-        .values(entries.map((e) => ({ session_id: e.sid, issued_before: e.before, expires_at: e.expires })))
-        .returningAll()
-        .execute();
+      return trx.insertInto('revocations').values(entries.map(toRow)).returningAll().execute();
     });
     return rows.map(toEntry).sort((a, b) => a.cursor - b.cursor);
   }

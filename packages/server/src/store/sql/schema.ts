@@ -39,7 +39,11 @@ export interface RefreshTokensTable {
 
 export interface RevocationsTable {
   cursor: Generated<number>;
-  session_id: string;
+  /** 'session' | 'user' | 'all' | 'key' (migration 0002; older rows are 'session'). */
+  kind: Generated<string>;
+  /** The session id, user id or kid; '' for 'all'. Named session_id before migration 0002. */
+  target: string;
+  /** Epoch seconds; 0 for 'key' entries, which cover every iat. */
   issued_before: number;
   expires_at: number;
 }
