@@ -93,7 +93,7 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const fromBody = request.body?.refresh_token;
       const fromCookie = fromBody === undefined ? browser.cookieToken(request) : undefined;
       if (fromBody === undefined && fromCookie === undefined) {
-        return sendError(reply, 400, 'invalid_request', 'refresh_token is required');
+        return sendError(reply, 400, 'invalid_request', 'no refresh cookie: was it set for this site?');
       }
       if (fromCookie !== undefined && !browser.originAllowed(request)) {
         return sendError(reply, 403, 'invalid_request', 'cookie requests need an allowed Origin');
