@@ -142,7 +142,9 @@ export function createClient(options: ClientOptions): TesseraClient {
       expires_in?: unknown;
       refresh_token?: unknown;
     } | null;
-    const life = Number(body?.expires_in) * 1000;
+    // expires_in counts whole seconds from a server clock that may be most of a second on: one less.
+    const seconds = Number(body?.expires_in);
+    const life = Math.max(seconds - 1, seconds / 2) * 1000;
     const next = body?.refresh_token;
     if (typeof body?.access_token !== 'string' || !(life > 0) || (!browser && typeof next !== 'string')) {
       throw new TesseraClientError('ERR_CLIENT_BAD_RESPONSE', 'not a token response', { status: res.status });
@@ -217,7 +219,7 @@ export function createClient(options: ClientOptions): TesseraClient {
     if (waited && generation === start) {
       await new Promise<void>((resolve) => {
         wake = resolve;
-        env.setTimeout(resolve, 100);
+        env.setTimeout(resolve, 250);
       });
     }
     wake = undefined;

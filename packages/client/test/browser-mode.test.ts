@@ -60,12 +60,31 @@ describe('browser mode: one browser, several tabs', () => {
     await a.client.login('ada@example.com', 'right password');
     await clock.advance(LIFETIME_MS + 1);
     const calls = [a, b].flatMap((t) => Array.from({ length: 20 }, () => t.client.fetch(`${BASE}/api/x`)));
+    // The refreshing tab keeps the lock 250 ms longer, so its message arrives before the other takes it.
+    await clock.advance(1000);
     const results = await Promise.all(calls);
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
     assert.equal(refreshes(server), 1);
     assert.equal(locks.grants, 2, 'both tabs took the lock; the second found the work done');
     assert.deepEqual(a.events, ['signed-in', 'refreshed']);
     assert.deepEqual(b.events, ['signed-in', 'refreshed']);
+  });
+
+  test('a tab that needs a refresh just after another one refreshed, before its message arrived, makes none', async () => {
+    const { clock, server, hub, tab } = browser();
+    const a = tab();
+    const b = tab();
+    await a.client.login('ada@example.com', 'right password');
+    await settle();
+    await clock.advance(LIFETIME_MS + 1);
+    // Messages now take 400 ms (a busy browser): longer than the 250 ms a tab waits for one
+    // after taking the lock, shorter than that plus the 250 ms the refreshing tab keeps it.
+    hub.schedule = (deliver) => clock.setTimeout(deliver, 400);
+    assert.equal((await a.client.fetch(`${BASE}/api/x`)).status, 200);
+    const call = b.client.fetch(`${BASE}/api/x`);
+    await clock.advance(1000);
+    assert.equal((await call).status, 200);
+    assert.equal(refreshes(server), 1, 'A kept the lock until its message had arrived');
   });
 
   test('after waiting for the lock a tab refreshes itself when no token came (the holder failed)', async () => {
@@ -77,7 +96,7 @@ describe('browser mode: one browser, several tabs', () => {
     const call = a.client.fetch(`${BASE}/api/x`);
     await settle();
     release();
-    await clock.advance(99);
+    await clock.advance(249);
     assert.equal(refreshes(server), 0, 'waits a moment for a late message');
     await clock.advance(1);
     assert.equal((await call).status, 200);
@@ -93,7 +112,7 @@ describe('browser mode: one browser, several tabs', () => {
     const call = a.client.fetch(`${BASE}/api/x`);
     await clock.advance(9_999);
     assert.equal(refreshes(server), 0);
-    await clock.advance(101);
+    await clock.advance(251);
     assert.equal((await call).status, 200);
     assert.equal(refreshes(server), 1);
   });

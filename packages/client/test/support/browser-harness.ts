@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { FrozenClock } from '../../../server/src/service/index.js';
 import { openTestApp, type TestApp } from '../../../server/test/helpers/http.js';
 import type * as Tessera from '../../src/index.js';
+import { SystemClock } from './live-app.js';
 
 declare global {
   interface Window {
@@ -32,13 +32,6 @@ export const skipBrowser: string | false =
   process.env.CI === 'true' || existsSync(CHROMIUM)
     ? false
     : `${CHROMIUM} is missing: apt-get install -y chromium (with CI=true this is a failure)`;
-
-/** The server's clock is the real one here: tokens expire while the browser waits. */
-class SystemClock extends FrozenClock {
-  override now(): number {
-    return Date.now();
-  }
-}
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera client test</title>
 <script type="module">import * as tessera from '/client.js'; window.tessera = tessera;</script>`;

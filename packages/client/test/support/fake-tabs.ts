@@ -59,6 +59,8 @@ export class FakeLocks implements LockManagerLike {
 /** A BroadcastChannel hub: every channel of a name gets the others' messages, asynchronously. */
 export class FakeBroadcastHub {
   private readonly channels = new Set<FakeChannel>();
+  /** Delivers a message later; by default on the next turn of the event loop. */
+  schedule: (deliver: () => void) => void = (deliver) => setImmediate(deliver);
   /** Every message posted, for assertions. */
   readonly posted: unknown[] = [];
 
@@ -82,7 +84,7 @@ export class FakeBroadcastHub {
     this.posted.push(message);
     const data = structuredClone(message);
     for (const channel of this.channels) {
-      if (channel !== from && channel.name === from.name) setImmediate(() => channel.onmessage?.({ data }));
+      if (channel !== from && channel.name === from.name) this.schedule(() => channel.onmessage?.({ data }));
     }
   }
 }
