@@ -2,11 +2,11 @@
 // (built here with esbuild) and proxies everything else to buildApp over a temporary SQLite store,
 // counting refreshes and keeping the refresh cookies it saw go by.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -68,8 +68,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Starts the page origin and the app behind it. */
-export async function startHarness(opts: { accessTokenTtlSeconds?: number } = {}): Promise<Harness> {
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** A file of a built app (GET / and /assets/*), or undefined when `url` is not one. */
+async function staticFile(dir: string, url: string): Promise<{ body: Buffer; type: string } | undefined> {
+  const path = url === '/' ? '/index.html' : url;
+  if (path !== '/index.html' && !/^\/assets\/[\w.-]+$/.test(path)) return undefined;
+  const body = await readFile(join(dir, path)).catch(() => undefined);
+  return body && { body, type: TYPES[extname(path)] ?? 'application/octet-stream' };
+}
+
+/**
+ * Starts the page origin and the app behind it. The page is the test page with the client
+ * bundle, or the files of a built app in `staticDir`.
+ */
+export async function startHarness(
+  opts: { accessTokenTtlSeconds?: number; staticDir?: string } = {},
+): Promise<Harness> {
   const script = await bundleClient();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,7 +109,13 @@ export async function startHarness(opts: { accessTokenTtlSeconds?: number } = {}
     },
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === '/' || req.url === '/client.js') {
+    const file = opts.staticDir === undefined ? undefined : await staticFile(opts.staticDir, req.url ?? '/');
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
+      res.end(file.body);
+      return;
+    }
+    if (opts.staticDir === undefined && (req.url === '/' || req.url === '/client.js')) {
       const isPage = req.url === '/';
       res.writeHead(200, {
         'content-type': isPage ? 'text/html' : 'text/javascript',
@@ -144,6 +165,8 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       '--no-first-run',
     ],
   });
+  // A step that cannot happen fails the test with its name, well before the runner's timeout.
+  context.setDefaultTimeout(15_000);
   return {
     context,
     async close() {
