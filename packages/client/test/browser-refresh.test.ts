@@ -1,4 +1,4 @@
-// In Chromium: two tabs, access tokens of 2 seconds, 20 concurrent calls per tab after expiry;
+// In Chromium: two tabs, access tokens of 4 seconds, 20 concurrent calls per tab after expiry;
 // the server must see exactly one refresh (Web Locks + BroadcastChannel).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +13,9 @@ import {
   startHarness,
 } from './support/browser-harness.js';
 
-const TTL_SECONDS = 2;
+// A few seconds, and not fewer: the server rounds to whole seconds, so a token may live 3 s,
+// and on a busy machine a call must still reach the server within its lifetime.
+const TTL_SECONDS = 4;
 
 /** 20 concurrent client.fetch calls in the page; their statuses (or error codes). */
 const burst = (page: Page) =>
@@ -51,10 +53,11 @@ describe('@tessera/client in Chromium: one refresh for two tabs', { skip: skipBr
     await b.waitForFunction(() => window.client.status === 'signed-in');
     for (let round = 1; round <= 2; round++) {
       await sleep(TTL_SECONDS * 1000 + 200);
-      const before = h.refreshes;
+      const before = { refreshes: h.refreshes, refused: h.refused };
       const [fromA, fromB] = await Promise.all([burst(a), burst(b)]);
       assert.deepEqual([...new Set([...fromA, ...fromB])], [200], `round ${round}`);
-      assert.equal(h.refreshes - before, 1, `round ${round}: refreshes`);
+      const refused = h.refused - before.refused;
+      assert.equal(h.refreshes - before.refreshes, 1, `round ${round}: refreshes (${refused} calls refused)`);
     }
     assert.deepEqual(await b.evaluate(() => window.events), ['signed-in', 'refreshed', 'refreshed']);
     await Promise.all([a.close(), b.close()]);

@@ -27,7 +27,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 const schema = buildSchema('type Query { me: String } type Subscription { ticks: String }');
 
-describe('@tessera/client/graphql-ws with @tessera/guard/graphql-ws', () => {
+describe('@tessera/client/graphql-ws with @tessera/guard/graphql-ws', { timeout: 60_000 }, () => {
   let app: { url: string; t: TestApp };
   let guard: Guard;
   let wsUrl: string;

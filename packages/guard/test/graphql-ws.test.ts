@@ -83,7 +83,8 @@ function query(client: Client): Promise<unknown> {
   });
 }
 
-describe('@tessera/guard/graphql-ws', () => {
+// A step that hangs fails its own test with its name, well before the runner's timeout.
+describe('@tessera/guard/graphql-ws', { timeout: 30_000 }, () => {
   test('authenticates connectionParams.authorization and hands the AuthContext to resolvers', async () => {
     const { url } = await graphqlServer(track(testGuard()));
     const { client } = wsClient(url, `Bearer ${accessToken()}`);
@@ -106,7 +107,8 @@ describe('@tessera/guard/graphql-ws', () => {
 
   test('the socket is closed with 4401 when the token expires mid-subscription', async () => {
     const { url } = await graphqlServer(track(testGuard()));
-    const { client, closes } = wsClient(url, `Bearer ${accessToken({ exp: nowSeconds() + 1 })}`);
+    // One to two seconds left: enough to connect on a busy machine, short enough to wait for.
+    const { client, closes } = wsClient(url, `Bearer ${accessToken({ exp: nowSeconds() + 2 })}`);
     let ticks = 0;
     const ended = new Promise((resolve) => {
       client.subscribe(

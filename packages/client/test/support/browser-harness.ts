@@ -65,6 +65,8 @@ export interface Harness {
   refreshes: number;
   /** Every refresh-cookie value the app set. */
   cookieValues: string[];
+  /** 401 answers to API calls (outside /auth): tokens the server refused. */
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startHarness(
     t,
     refreshes: 0,
     cookieValues: [],
+    refused: 0,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await t.cleanup();
@@ -133,6 +136,7 @@ export async function startHarness(
       headers: req.headers,
       ...(body.length > 0 ? { payload: body } : {}),
     });
+    if (answer.statusCode === 401 && !req.url?.startsWith('/auth/')) harness.refused++;
     const setCookie = answer.headers['set-cookie'];
     for (const raw of setCookie === undefined ? [] : ([] as string[]).concat(setCookie)) {
       const value = /^tessera_refresh=([^;]*)/.exec(raw)?.[1];
