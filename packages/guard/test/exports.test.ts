@@ -12,6 +12,7 @@ test('every subpath of the exports map resolves and exports what the README show
     './hono',
     './node',
     './passport',
+    './graphql-ws',
     './package.json',
   ]);
   const main = await import('@tessera/guard');
@@ -33,6 +34,8 @@ test('every subpath of the exports map resolves and exports what the README show
   assert.deepEqual(Object.keys(node).sort(), ['authenticateRequest', 'sendGuardError', 'withAuth']);
   const passport = await import('@tessera/guard/passport');
   assert.deepEqual(Object.keys(passport), ['TesseraStrategy']);
+  const graphqlWs = await import('@tessera/guard/graphql-ws');
+  assert.deepEqual(Object.keys(graphqlWs), ['graphqlWsGuard']);
   // One GuardError class across subpaths: adapters' instanceof checks hold for the user's import.
   const { GuardError } = main;
   const guard = main.createGuard({

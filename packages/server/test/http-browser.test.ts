@@ -82,6 +82,22 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
     assert.ok(setCookie(res, REFRESH_COOKIE));
   });
 
+  it('a refresh with neither the cookie nor a body token says the cookie is missing', async () => {
+    for (const payload of [undefined, {}]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/auth/refresh',
+        headers: { origin: APP_ORIGIN },
+        ...(payload === undefined ? {} : { payload }),
+      });
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(errorBody(res), {
+        error: 'invalid_request',
+        error_description: 'no refresh cookie: was it set for this site?',
+      });
+    }
+  });
+
   it('a failed cookie refresh clears the cookie', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -139,7 +139,7 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (cookie.sent !== undefined) return cookie.sent;
       const fromCookie = cookie.token;
       if (fromBody === undefined && fromCookie === undefined) {
-        return sendError(reply, 400, 'invalid_request', 'refresh_token is required');
+        return sendError(reply, 400, 'invalid_request', 'no refresh cookie: was it set for this site?');
       }
       const result = await service.sessions.refresh((fromBody ?? fromCookie) as string, requestMeta(request));
       if (result.status !== 'ok') {
