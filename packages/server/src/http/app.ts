@@ -11,10 +11,12 @@ import { lazyChildLogger } from './lazy-logger.js';
 import type { Metrics } from './metrics.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminClientRoutes } from './routes/admin-clients.js';
 import { authAccountRoutes } from './routes/auth-account.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import type { RouteContext, RouteHook } from './routes/context.js';
 import { demoRoutes } from './routes/demo.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { publicRoutes } from './routes/public.js';
 
 /** Options of buildApp. */
@@ -35,6 +37,9 @@ const REDACT = [
   '*.new_password',
   '*.refresh_token',
   '*.access_token',
+  '*.client_secret',
+  '*.client_assertion',
+  '*.token',
 ];
 
 /**
@@ -112,6 +117,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authTokenRoutes(app, ctx);
   authAccountRoutes(app, ctx);
   adminRoutes(app, ctx);
+  adminClientRoutes(app, ctx);
+  oauthRoutes(app, ctx);
   publicRoutes(app, ctx, metrics.registry);
   if (config.demoRoutes) demoRoutes(app, ctx);
   return app;

@@ -1,8 +1,10 @@
 import type { TesseraConfig } from '../config.js';
 import type { Store } from '../store/index.js';
 import { Accounts } from './accounts.js';
+import { Clients } from './clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ServiceEvents, silentEvents } from './events.js';
+import { OAuth } from './oauth.js';
 import { PasswordHasher } from './passwords.js';
 import { Revocations } from './revocations.js';
 import { Sessions } from './sessions.js';
@@ -17,15 +19,55 @@ export type {
   UpdateUserResult,
 } from './accounts.js';
 export { Accounts, isEmail, publicUser } from './accounts.js';
+export type {
+  AuthenticatedClient,
+  ClientAuthFailure,
+  ClientAuthResult,
+  ClientCredentials,
+} from './client-auth.js';
+export type {
+  AddClientResult,
+  ClientActor,
+  ClientGrantType,
+  ClientProblem,
+  NewClientInput,
+  RotateSecretResult,
+} from './clients.js';
+export {
+  CLIENT_AUTH_METHODS,
+  CLIENT_GRANT_TYPES,
+  Clients,
+  describeClientProblem,
+  parseScope,
+  publicClient,
+} from './clients.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
+export {
+  type IssuedTokens,
+  OAUTH_PATHS,
+  OAuth,
+  type OAuthEndpoint,
+  type OAuthErrorCode,
+  type OAuthFailure,
+  type RevokeResult,
+  type TokenRequest,
+  type TokenResult,
+} from './oauth.js';
+export type { Introspection } from './oauth-introspect.js';
 export { checkPassword, PasswordHasher } from './passwords.js';
 export { Revocations } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
 export { SigningKeys } from './signing-keys.js';
-export { type AccessTokenClaims, AccessTokens } from './tokens.js';
+export {
+  type AccessTokenClaims,
+  AccessTokens,
+  type ClientAccessTokenClaims,
+  FIRST_PARTY_CLIENT_ID,
+  type VerifiedAccessToken,
+} from './tokens.js';
 
 /** Clock skew allowed for when a revocation entry or a retired key can go. */
 const SKEW_SECONDS = 60;
@@ -41,6 +83,10 @@ export interface TesseraService {
   readonly keys: SigningKeys;
   readonly tokens: AccessTokens;
   readonly hasher: PasswordHasher;
+  /** Registered OAuth clients: add, list, rotate secrets, remove. */
+  readonly clients: Clients;
+  /** The OAuth token, revocation and introspection endpoints' logic. */
+  readonly oauth: OAuth;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -92,6 +138,8 @@ export function createTesseraService(opts: {
     refreshAbsoluteMs: config.refreshAbsoluteMs,
     refreshGraceMs: config.refreshGraceMs,
   });
+  const clients = new Clients(store, clock);
+  const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, config.issuer);
   const timers: NodeJS.Timeout[] = [];
 
   const maintain = async () => {
@@ -101,6 +149,7 @@ export function createTesseraService(opts: {
     await store.revocations.purge(now);
     await store.sessions.purgeExpired(now);
     await store.rateLimits.purge(now);
+    await store.tokenIds.purge(now);
   };
   const every = (ms: number, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -120,6 +169,8 @@ export function createTesseraService(opts: {
     keys,
     tokens,
     hasher,
+    clients,
+    oauth,
     maintain,
     async start() {
       await keys.load();

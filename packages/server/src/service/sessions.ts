@@ -225,10 +225,19 @@ export class Sessions {
     } catch {
       return { status: 'invalid' };
     }
+    const session = await this.liveSession(claims);
+    return session === null ? { status: 'revoked' } : { status: 'ok', claims, session };
+  }
+
+  /**
+   * The session of a verified access token, or null when the token was revoked: its session is
+   * gone, revoked, someone else's, or has a cutoff after the token's `iat`.
+   */
+  async liveSession(claims: AccessTokenClaims): Promise<Session | null> {
     const session = await this.store.sessions.find(claims.sid);
-    if (session === null || session.userId !== claims.sub) return { status: 'revoked' };
-    if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return { status: 'revoked' };
-    return { status: 'ok', claims, session };
+    if (session === null || session.userId !== claims.sub) return null;
+    if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return null;
+    return session;
   }
 
   private pair(user: User, session: Session, refreshToken: string, now: number): TokenPair {
