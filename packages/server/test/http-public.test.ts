@@ -69,7 +69,19 @@ describe('GET /.well-known/oauth-authorization-server', () => {
     assert.equal(res.statusCode, 200);
     const body = json(res);
     const clientAuth = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-    const algs = ['EdDSA', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'];
+    const algs = [
+      'EdDSA',
+      'Ed25519',
+      'ES256',
+      'ES384',
+      'ES512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'RS256',
+      'RS384',
+      'RS512',
+    ];
     assert.deepEqual(body, {
       issuer: 'https://auth.example.com/',
       jwks_uri: 'https://auth.example.com/.well-known/jwks.json',

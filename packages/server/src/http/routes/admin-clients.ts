@@ -30,6 +30,8 @@ const newClientBody = {
     grant_types: { type: 'array', minItems: 1, maxItems: 2, items: { enum: [...CLIENT_GRANT_TYPES] } },
     token_endpoint_auth_method: { enum: [...CLIENT_AUTH_METHODS] },
     jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', maxItems: 20 } } },
+    // Secrets are generated, never chosen: refused rather than silently dropped.
+    client_secret: { not: {} },
   },
 } as const;
 

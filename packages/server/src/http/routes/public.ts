@@ -6,6 +6,7 @@ import type { RouteContext } from './context.js';
 /** What private_key_jwt assertions may be signed with: every asymmetric algorithm of @tessera/jwt. */
 const ASSERTION_ALGS = [
   'EdDSA',
+  'Ed25519',
   'ES256',
   'ES384',
   'ES512',
