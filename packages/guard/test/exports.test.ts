@@ -19,7 +19,12 @@ test('every subpath of the exports map resolves and exports what the README show
   assert.equal(typeof main.GuardError, 'function');
   assert.equal(typeof main.GUARD_ERROR_CODES, 'object');
   const express = await import('@tessera/guard/express');
-  assert.deepEqual(Object.keys(express).sort(), ['requireAuth', 'requirePermission', 'requireRole']);
+  assert.deepEqual(Object.keys(express).sort(), [
+    'requireAuth',
+    'requirePermission',
+    'requireRole',
+    'requireScope',
+  ]);
   const fastify = await import('@tessera/guard/fastify');
   assert.deepEqual(Object.keys(fastify), ['tesseraGuard']);
   const hono = await import('@tessera/guard/hono');
