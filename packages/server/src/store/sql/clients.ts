@@ -7,6 +7,7 @@ import type {
   ListClientsOptions,
   NewClient,
 } from '../contract/clients.js';
+import { PreparedQuery } from './prepared.js';
 import { affectedRows, parseObject, parseStringArray, type SqlContext } from './rows.js';
 import type { OAuthClientsTable } from './schema.js';
 
@@ -19,9 +20,14 @@ import type { OAuthClientsTable } from './schema.js';
  */
 export class SqlClientStore implements ClientStore {
   readonly #ctx: SqlContext;
+  // Compiled once: every token, revocation and introspection request looks its client up.
+  readonly #find: PreparedQuery<'id', Selectable<OAuthClientsTable>>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
+    this.#find = new PreparedQuery(['id'], (p) =>
+      ctx.db.selectFrom('oauth_clients').selectAll().where('id', '=', p.id),
+    );
   }
 
   async create(client: NewClient): Promise<CreateClientResult> {
@@ -46,11 +52,8 @@ export class SqlClientStore implements ClientStore {
   }
 
   async find(id: string): Promise<ClientRecord | null> {
-    const row = await this.#ctx.db
-      .selectFrom('oauth_clients')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const { rows } = await this.#ctx.db.executeQuery(this.#find.bind({ id }));
+    const row = rows[0];
     return row === undefined ? null : toClient(row);
   }
 

@@ -12,8 +12,9 @@ import { affectedRows, type SqlContext } from './rows.js';
 export class SqlTokenIdStore implements TokenIdStore {
   readonly #ctx: SqlContext;
   // Inserts, or takes over an entry that has expired; a live entry is left alone and no row
-  // comes back. Compiled once: it runs on every client assertion.
+  // comes back. Compiled once, like `has`: they run on every client assertion and introspection.
   readonly #add: PreparedQuery<'kind' | 'id' | 'expiresAt' | 'now', { kind: string }>;
+  readonly #has: PreparedQuery<'kind' | 'id' | 'now', { kind: string }>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
@@ -29,6 +30,14 @@ export class SqlTokenIdStore implements TokenIdStore {
         )
         .returning('kind'),
     );
+    this.#has = new PreparedQuery(['kind', 'id', 'now'], (p) =>
+      ctx.db
+        .selectFrom('token_ids')
+        .select('kind')
+        .where('kind', '=', p.kind)
+        .where('id', '=', p.id)
+        .where('expires_at', '>', p.now),
+    );
   }
 
   async add(kind: string, id: string, expiresAt: number, now: number): Promise<boolean> {
@@ -37,14 +46,8 @@ export class SqlTokenIdStore implements TokenIdStore {
   }
 
   async has(kind: string, id: string, now: number): Promise<boolean> {
-    const row = await this.#ctx.db
-      .selectFrom('token_ids')
-      .select('kind')
-      .where('kind', '=', kind)
-      .where('id', '=', id)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    return row !== undefined;
+    const { rows } = await this.#ctx.db.executeQuery(this.#has.bind({ kind, id, now }));
+    return rows.length > 0;
   }
 
   async purge(now: number): Promise<number> {
