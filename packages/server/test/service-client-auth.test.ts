@@ -139,4 +139,15 @@ describe('client authentication', () => {
     t.clock.advance(40_000);
     assert.equal((await auth(withAssertion(jwt({ claims: { jti } })))).status, 'ok');
   });
+
+  it('maintenance purges used assertion ids once they expired', async () => {
+    assert.equal((await auth(withAssertion(jwt()))).status, 'ok');
+    t.clock.advance(10 * 60_000);
+    await t.service.maintain();
+    assert.equal(await t.store.tokenIds.purge(t.clock.now()), 0, 'maintain() already purged them');
+    assert.equal(
+      await t.store.tokenIds.add('client-assertion', 'fresh', t.clock.now() + 1, t.clock.now()),
+      true,
+    );
+  });
 });
