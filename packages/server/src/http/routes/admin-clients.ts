@@ -38,6 +38,9 @@ const newClientBody = {
 /**
  * Admin routes for OAuth clients (role `admin`): list, register (the secret is in the 201
  * answer and nowhere else), rotate a secret, remove. Each change is audited by the service.
+ *
+ * @example
+ * adminClientRoutes(app, ctx); // in buildApp, beside adminRoutes
  */
 export function adminClientRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { service } = ctx;

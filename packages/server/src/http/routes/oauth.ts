@@ -63,6 +63,9 @@ function oauthError(reply: FastifyReply, error: OAuthErrorCode, description: str
  * `POST /oauth/token`, `/oauth/revoke` and `/oauth/introspect`: form-encoded bodies only
  * (`application/x-www-form-urlencoded`, at most 16 KiB; a repeated parameter is a 400), client
  * authentication on each, `Cache-Control: no-store` on every answer.
+ *
+ * @example
+ * oauthRoutes(app, ctx); // in buildApp, beside the other route modules
  */
 export function oauthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { service, limits } = ctx;
