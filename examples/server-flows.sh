@@ -42,7 +42,7 @@ OTHER=$(curl -s -X POST $API/auth/login -H 'content-type: application/json' \
 curl -s $API/auth/sessions -H "authorization: Bearer $ACCESS"
 curl -s -X DELETE $API/auth/sessions/$(echo "$OTHER" | jq -r .session_id) -H "authorization: Bearer $ACCESS"
 
-# What verifiers use: keys, metadata, and the revocation feed
+# What verifiers use: keys, metadata (RFC 8414), and the revocation feed
 curl -s $API/.well-known/jwks.json
 curl -s $API/.well-known/oauth-authorization-server
 curl -s "$API/auth/revocations?after=0"

@@ -125,6 +125,29 @@ describe('guard examples against a live auth server', () => {
     });
   });
 
+  test('scopes: a service token (client_credentials) runs a job; a user token lacks the scope', async () => {
+    const created = await call(`${server.url}/admin/clients`, {
+      method: 'POST',
+      token: admin,
+      body: { name: 'scheduler', scopes: ['jobs:run'], token_endpoint_auth_method: 'client_secret_post' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const { client_id, client_secret } = created.body as { client_id: string; client_secret: string };
+    const grant = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id, client_secret }),
+    });
+    assert.equal(grant.status, 200);
+    const service = ((await grant.json()) as { access_token: string }).access_token;
+    await withApp('guard-scopes.ts', env, async ({ url }) => {
+      const job = await call(`${url}/jobs`, { method: 'POST', token: service });
+      assert.equal(job.status, 200, job.text);
+      assert.deepEqual(job.body, { startedBy: client_id, service: true });
+      assert.equal((await call(`${url}/jobs`, { method: 'POST', token: user })).status, 403);
+      await refusedWithout(`${url}/jobs`, { method: 'POST' });
+    });
+  });
+
   test('Passport: TesseraStrategy as the jwt strategy', async () => {
     await withApp('guard-passport.ts', env, async ({ url }) => {
       const profile = await call(`${url}/profile`, { token: user });
@@ -231,6 +254,38 @@ describe('the curl flows', { skip: flowSkip }, () => {
       ],
     );
     assert.match(flow.stdout, /"revoked":\[\{"sid":/);
+  });
+
+  test('packages/server/README.md: tokens for a service, by every client authentication', async () => {
+    const server = await authServer();
+    const flow = await runFlow('oauth-service.sh', { API: server.url });
+    assert.equal(flow.code, 0, flow.stderr);
+    assert.deepEqual(
+      flow.calls.map((c) => `${c.status} ${c.method} ${c.path}`),
+      [
+        '200 POST /auth/login',
+        '201 POST /admin/clients',
+        '201 POST /admin/clients',
+        '201 POST /admin/clients',
+        '201 POST /admin/clients',
+        '200 POST /oauth/token',
+        '200 POST /oauth/token',
+        '200 POST /oauth/token',
+        '200 POST /oauth/introspect',
+        '200 POST /oauth/revoke',
+      ],
+    );
+    assert.match(flow.stdout, /"active":true/);
+  });
+
+  test('packages/server/README.md: a user refresh token at the OAuth endpoints', async () => {
+    const server = await authServer();
+    const flow = await runFlow('oauth-first-party.sh', { API: server.url });
+    assert.equal(flow.code, 0, flow.stderr);
+    assert.deepEqual(
+      flow.calls.map((c) => `${c.status} ${c.method} ${c.path}`),
+      ['201 POST /auth/register', '200 POST /auth/login', '200 POST /oauth/token', '200 POST /oauth/revoke'],
+    );
   });
 
   test('packages/server/README.md: every route of the flows', async () => {

@@ -10,11 +10,20 @@ export const TARGETS = {
   eldP99Ms: 10,
 };
 
+/** Peers' published per-core figures for the OAuth cases (benchmarks/README.md says where from). */
+export const OAUTH_ANCHORS = {
+  keycloakGrantsPerVcpu: 120,
+  hydraGrantsPerCore: 257,
+  hydraIntrospectionsPerCore: 2550,
+};
+
 const LABELS = {
   'tessera/refresh': 'refresh rotation, POST /auth/refresh',
   'tessera/login': 'login, POST /auth/login',
   'tessera/me': 'GET /auth/me (Bearer)',
   'tessera/jwks': 'GET /.well-known/jwks.json',
+  'tessera/client-credentials': 'client_credentials grant, POST /oauth/token',
+  'tessera/introspect': 'introspection, POST /oauth/introspect',
   'better-auth/sign-in': 'sign-in, POST /api/auth/sign-in/email',
   'better-auth/token': 'GET /api/auth/token (cookie)',
   'better-auth/get-session': 'GET /api/auth/get-session (cookie)',
@@ -202,6 +211,52 @@ export function reportMarkdown(out, meta) {
           'Tessera ÷ better-auth',
         ],
         cmp,
+      ),
+    );
+  }
+
+  const grants = get(tessera, 'tessera/client-credentials');
+  const introspections = get(tessera, 'tessera/introspect');
+  if (grants || introspections) {
+    const a = OAUTH_ANCHORS;
+    const rows = [];
+    if (grants) {
+      rows.push(
+        [
+          grants.label,
+          rate(grants.perSec),
+          ms(grants.p99),
+          'Keycloak sizing guide, per vCPU',
+          rate(a.keycloakGrantsPerVcpu),
+          fmtRatio(grants.perSec / a.keycloakGrantsPerVcpu),
+        ],
+        [
+          grants.label,
+          rate(grants.perSec),
+          ms(grants.p99),
+          'Ory Hydra published run, per core',
+          rate(a.hydraGrantsPerCore),
+          fmtRatio(grants.perSec / a.hydraGrantsPerCore),
+        ],
+      );
+    }
+    if (introspections) {
+      rows.push([
+        introspections.label,
+        rate(introspections.perSec),
+        ms(introspections.p99),
+        'Ory Hydra published run, per core',
+        rate(a.hydraIntrospectionsPerCore),
+        fmtRatio(introspections.perSec / a.hydraIntrospectionsPerCore),
+      ]);
+    }
+    lines.push(
+      '',
+      "## OAuth on one core, beside the peers' published per-core figures (not measured here)",
+      '',
+      markdownTable(
+        ['case', 'Tessera /s', 'Tessera p99 ms', 'peer figure', 'peer /s', 'Tessera ÷ peer'],
+        rows,
       ),
     );
   }

@@ -6,6 +6,7 @@
 //   npm run bench:server
 //   BENCH_DURATION=2 BENCH_RUNS=1 BENCH_WARMUP=1 BENCH_ARGON2_SECONDS=1 npm run bench:server   # smoke run
 //   BENCH_FILTER=refresh,token npm run bench:server    # only cases whose name matches
+//   BENCH_FILTER=client-credentials,introspect BENCH_SERVERS=tessera npm run bench:server   # the OAuth cases
 //
 // Environment: BENCH_RUNS (3) BENCH_DURATION (10 s) BENCH_WARMUP (3 s)
 // BENCH_CONNECTIONS (50) BENCH_SESSIONS (refresh chains; default = connections)
@@ -30,6 +31,7 @@ import { runNode } from '../lib/process.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
 import { startLoadRun } from '../lib/run-context.mjs';
 import { freePort, profilingArgs, startServer } from '../lib/servers.mjs';
+import { oauthCases } from './oauth-cases.mjs';
 import { reportMarkdown } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +39,8 @@ const REPO = join(BENCH_DIR, '..');
 const TESSERA_MAIN = join(REPO, 'packages', 'server', 'dist', 'cli', 'main.js');
 const PRELOAD = pathToFileURL(join(HERE, 'eld-preload.mjs')).href;
 const PASSWORD = 'correct horse battery staple';
-const HIGH = { max: 1_000_000, windowMs: 60_000 }; // the schema's maximum
+// The configuration's ceiling: high enough that floods measure the work, not the 429s.
+const HIGH = { max: 1_000_000, windowMs: 60_000 };
 
 function settings(env = process.env) {
   const connections = envInt('BENCH_CONNECTIONS', 50);
@@ -397,7 +400,22 @@ async function benchTessera(plans, cfg, argon2Params) {
       );
     }
 
-    // 4. Login flood, with the event-loop delay measured inside the server. The raw
+    // 4. OAuth: client_credentials grants and introspections (src/server/oauth-cases.mjs).
+    cases.push(
+      ...(await oauthCases({
+        plans,
+        cfg,
+        proc,
+        cli: TESSERA_MAIN,
+        storeArgs: ['--data-dir', dir, '--config', join(dir, 'config.json')],
+        env: cleanEnv(),
+        selected,
+        autocannonCase,
+        expect,
+      })),
+    );
+
+    // 5. Login flood, with the event-loop delay measured inside the server. The raw
     // argon2id rate is measured on the same CPU right before and right after it
     // (the server idle meanwhile), so that both see the same machine.
     let raw;

@@ -11,6 +11,10 @@ export interface AuthContext {
   roles: string[];
   /** The `permissions` claim (absent: empty). */
   permissions: string[];
+  /** The `scope` claim (RFC 9068 §2.2.3: one space-separated string), split; absent: empty. */
+  scopes: string[];
+  /** The `client_id` claim: the OAuth client the token was issued to (for client credentials, the subject too). */
+  clientId?: string | undefined;
   /** Every claim of the token, verified. Read-only (frozen) when the guard's cache is on. */
   claims: JwtClaims;
 }
@@ -21,8 +25,9 @@ const MAX_FUTURE_IAT_SECONDS = 60;
 
 /**
  * Builds the AuthContext of verified claims, or returns why it can't: `sub`
- * must be a non-empty string, `sid` a non-empty string if present, `roles` and
- * `permissions` arrays of strings if present, and `iat` not far in the future.
+ * must be a non-empty string, `sid` and `client_id` non-empty strings if
+ * present, `roles` and `permissions` arrays of strings if present, `scope` a
+ * string if present, and `iat` not far in the future.
  * Only own properties count, so nothing inherited can pose as a claim.
  */
 export function toAuthContext(
@@ -34,14 +39,28 @@ export function toAuthContext(
   if (typeof sub !== 'string' || sub.length === 0) return 'ERR_GUARD_CLAIMS_INVALID';
   const sid = Object.hasOwn(claims, 'sid') ? claims.sid : undefined;
   if (sid !== undefined && (typeof sid !== 'string' || sid.length === 0)) return 'ERR_GUARD_CLAIMS_INVALID';
+  const clientId = Object.hasOwn(claims, 'client_id') ? claims.client_id : undefined;
+  if (clientId !== undefined && (typeof clientId !== 'string' || clientId.length === 0)) {
+    return 'ERR_GUARD_CLAIMS_INVALID';
+  }
   const roles = stringList(claims, 'roles');
   const permissions = stringList(claims, 'permissions');
-  if (roles === undefined || permissions === undefined) return 'ERR_GUARD_CLAIMS_INVALID';
+  const scopes = scopeList(claims);
+  if (roles === undefined || permissions === undefined || scopes === undefined)
+    return 'ERR_GUARD_CLAIMS_INVALID';
   const iat = Object.hasOwn(claims, 'iat') ? claims.iat : undefined;
   if (typeof iat === 'number' && iat > nowSeconds + tolerance + MAX_FUTURE_IAT_SECONDS) {
     return 'ERR_JWT_CLAIM_INVALID';
   }
-  return { subject: sub, sessionId: sid, roles, permissions, claims };
+  return { subject: sub, sessionId: sid, roles, permissions, scopes, clientId, claims };
+}
+
+/** The `scope` claim split on spaces, [] when absent, undefined when it is not a string. */
+function scopeList(claims: JwtClaims): string[] | undefined {
+  if (!Object.hasOwn(claims, 'scope')) return NONE;
+  const value = claims.scope;
+  if (typeof value !== 'string') return undefined;
+  return value === '' ? NONE : value.split(' ').filter((s) => s !== '');
 }
 
 /** The claim as a string array (the claim itself, not a copy), [] when absent, undefined when malformed. */

@@ -21,7 +21,7 @@ export const GUARD_ERROR_CODES = {
   },
   insufficient_scope: {
     status: 403,
-    meaning: 'The token is valid but lacks a required role or permission.',
+    meaning: 'The token is valid but lacks a required role, permission or scope.',
   },
 } as const;
 
@@ -39,7 +39,8 @@ export type GuardReason =
   | 'ERR_GUARD_REVOCATIONS_UNAVAILABLE'
   | 'ERR_GUARD_UNEXPECTED'
   | 'ERR_GUARD_ROLE_MISSING'
-  | 'ERR_GUARD_PERMISSION_MISSING';
+  | 'ERR_GUARD_PERMISSION_MISSING'
+  | 'ERR_GUARD_SCOPE_MISSING';
 
 type Described = readonly [GuardErrorCode, string];
 
@@ -54,6 +55,7 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_GUARD_UNEXPECTED: ['invalid_token', 'the access token is invalid'],
   ERR_GUARD_ROLE_MISSING: ['insufficient_scope', 'a required role is missing'],
   ERR_GUARD_PERMISSION_MISSING: ['insufficient_scope', 'a required permission is missing'],
+  ERR_GUARD_SCOPE_MISSING: ['insufficient_scope', 'a required scope is missing'],
   ERR_INVALID_OPTIONS: ['invalid_token', 'the access token is invalid'],
   ERR_JWT_TOO_LONG: ['invalid_token', 'the access token is too long'],
   ERR_JWS_INVALID: ['invalid_token', 'the access token is malformed'],

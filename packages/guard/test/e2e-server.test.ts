@@ -136,6 +136,39 @@ describe('tessera serve + @tessera/guard over real sockets (Express and Fastify)
     }
   });
 
+  test('a client_credentials token from POST /oauth/token passes requireScope; a user token does not', async () => {
+    const created = await post(
+      `${auth().url}/admin/clients`,
+      { name: 'jobs runner', scopes: ['jobs:run', 'jobs:read'] },
+      201,
+      await adminToken(),
+    );
+    const clientId = String(created?.client_id);
+    const basic = Buffer.from(`${clientId}:${String(created?.client_secret)}`).toString('base64');
+    const tokenFor = async (scope: string) => {
+      const response = await fetch(`${auth().url}/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+      });
+      assert.equal(response.status, 200);
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    const runner = await tokenFor('jobs:run');
+    const reader = await tokenFor('jobs:read');
+    const { access_token: userToken } = await login(USER);
+    for (const app of apps) {
+      const allowed = await get(app, '/jobs', runner);
+      assert.equal(allowed.status, 200, `${app.name}: ${show(allowed)}`);
+      assert.deepEqual(allowed.body, { subject: clientId, clientId, scopes: ['jobs:run'] }, app.name);
+      for (const token of [reader, userToken]) {
+        const refused = await get(app, '/jobs', token);
+        assert.equal(refused.status, 403, `${app.name}: ${show(refused)}`);
+        assert.equal(refused.wwwAuthenticate, INSUFFICIENT_SCOPE, app.name);
+      }
+    }
+  });
+
   test('after POST /auth/logout the token is refused by both apps within a feed interval', async () => {
     const kept = (await login(USER)).access_token; // another session of the same user
     const { access_token: token } = await login(USER);

@@ -25,6 +25,7 @@ test('every subpath of the exports map resolves and exports what the README show
     'requireAuth',
     'requirePermission',
     'requireRole',
+    'requireScope',
   ]);
   const fastify = await import('@tessera/guard/fastify');
   assert.deepEqual(Object.keys(fastify), ['tesseraGuard']);

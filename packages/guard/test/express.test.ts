@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
-import { authOf, requireAuth, requirePermission, requireRole } from '../src/adapters/express.js';
+import {
+  authOf,
+  requireAuth,
+  requirePermission,
+  requireRole,
+  requireScope,
+} from '../src/adapters/express.js';
 import { GuardError } from '../src/index.js';
 import { attackSuite, type Send } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
 import { listen, type TestServer } from './support/http-server.js';
-import { accessToken } from './support/keys.js';
+import { accessToken, clientToken } from './support/keys.js';
 
 const guard = testGuard({ cookie: 'at', query: 'access_token' });
 const headerOnly = testGuard();
@@ -35,6 +41,12 @@ app.get(
 app.get('/admin-inline', requireAuth(guard, { roles: ['admin'] }), (_req, res) => {
   res.json({ ok: true });
 });
+app.get('/jobs', requireAuth(guard), requireScope('jobs:run'), (req, res) => {
+  res.json({ subject: req.auth?.subject, clientId: req.auth?.clientId, scopes: req.auth?.scopes });
+});
+app.get('/jobs-inline', requireAuth(guard, { scopes: ['jobs:run', 'jobs:read'] }), (_req, res) => {
+  res.json({ ok: true });
+});
 app.get('/header-only', requireAuth(headerOnly), (req, res) => {
   res.json({ subject: req.auth?.subject });
 });
@@ -51,7 +63,13 @@ app.get(
   '/foreign-auth',
   (req, _res, next) => {
     // Set by some other middleware, not by requireAuth: requireRole must not trust it.
-    req.auth = { subject: 'forged', roles: ['admin'], permissions: [], claims: { sub: 'forged' } };
+    req.auth = {
+      subject: 'forged',
+      roles: ['admin'],
+      permissions: [],
+      scopes: [],
+      claims: { sub: 'forged' },
+    };
     next();
   },
   requireRole('admin'),
@@ -140,10 +158,40 @@ describe('express: authorization', () => {
     assert.equal((await get('/passed-admin', { authorization: admin })).status, 200);
   });
 
-  test('requireRole and requirePermission refuse bad arguments at startup', () => {
+  test('requireRole, requirePermission and requireScope refuse bad arguments at startup', () => {
     assert.throws(() => requireRole(), TypeError);
     assert.throws(() => requirePermission(''), TypeError);
+    assert.throws(() => requireScope(), TypeError);
+    assert.throws(() => requireScope('jobs:run jobs:read'), TypeError);
     assert.throws(() => requireAuth(guard, { roles: [] }), TypeError);
+    assert.throws(() => requireAuth(guard, { scopes: [] }), TypeError);
+  });
+
+  test('requireScope: a client token with the scope passes, and req.auth names the client', async () => {
+    const res = await get('/jobs', { authorization: `Bearer ${clientToken('jobs:read jobs:run')}` });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { subject: 'svc-1', clientId: 'svc-1', scopes: ['jobs:read', 'jobs:run'] });
+  });
+
+  test('requireScope: 403 insufficient_scope without the scope, for clients and users alike', async () => {
+    for (const token of [clientToken('jobs:read'), clientToken(undefined), accessToken()]) {
+      const res = await get('/jobs', { authorization: `Bearer ${token}` });
+      assert.equal(res.status, 403);
+      assert.equal(res.headers['www-authenticate'], 'Bearer realm="api", error="insufficient_scope"');
+      assert.deepEqual(res.body, {
+        error: 'insufficient_scope',
+        error_description: 'a required scope is missing',
+      });
+    }
+  });
+
+  test('requireAuth with scopes needs every one of them', async () => {
+    assert.equal(
+      (await get('/jobs-inline', { authorization: `Bearer ${clientToken('jobs:run')}` })).status,
+      403,
+    );
+    const both = `Bearer ${clientToken('jobs:run jobs:read')}`;
+    assert.equal((await get('/jobs-inline', { authorization: both })).status, 200);
   });
 });
 

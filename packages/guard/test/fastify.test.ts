@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { tesseraGuard } from '../src/adapters/fastify.js';
 import { attackSuite, type Send, type Sent } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
-import { accessToken } from './support/keys.js';
+import { accessToken, clientToken } from './support/keys.js';
 
 const guard = testGuard();
 
@@ -20,6 +20,10 @@ async function buildApp(protect?: 'all' | 'configured'): Promise<FastifyInstance
       ok: true,
     }),
   );
+  app.get('/jobs', { config: { auth: { scopes: ['jobs:run'] } } }, async (request) => ({
+    clientId: request.auth?.clientId,
+    scopes: request.auth?.scopes,
+  }));
   app.get('/public', { config: { auth: false } }, async (request) => ({ auth: request.auth }));
   app.get('/secured', { config: { auth: true } }, async (request) => ({ subject: request.auth?.subject }));
   // Encapsulation: a child context still gets the hook and the decorator.
@@ -70,6 +74,17 @@ describe('fastify: route config', () => {
     const both = `Bearer ${accessToken({ permissions: ['invoices:read', 'invoices:write'] })}`;
     assert.equal((await inject(app, '/invoices', one)).statusCode, 403);
     assert.equal((await inject(app, '/invoices', both)).statusCode, 200);
+  });
+
+  test('config.auth.scopes: a client token needs every scope listed', async () => {
+    const ok = await inject(app, '/jobs', `Bearer ${clientToken('jobs:run')}`);
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(ok.json(), { clientId: 'svc-1', scopes: ['jobs:run'] });
+    for (const token of [clientToken('jobs:read'), accessToken()]) {
+      const res = await inject(app, '/jobs', `Bearer ${token}`);
+      assert.equal(res.statusCode, 403);
+      assert.equal(res.headers['www-authenticate'], 'Bearer realm="api", error="insufficient_scope"');
+    }
   });
 
   test('config.auth: false leaves a route public, with request.auth null', async () => {

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { type GuardEnv, guardMiddleware } from '../src/adapters/hono.js';
 import { attackSuite, type Send } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
-import { accessToken } from './support/keys.js';
+import { accessToken, clientToken } from './support/keys.js';
 
 const guard = testGuard();
 const app = new Hono<GuardEnv>();
@@ -17,6 +17,10 @@ app.get('/admin', guardMiddleware(guard, { roles: ['admin'] }), (c) =>
 );
 app.get('/invoices', guardMiddleware(guard, { permissions: ['invoices:read', 'invoices:write'] }), (c) =>
   c.json({ ok: true }),
+);
+
+app.get('/jobs', guardMiddleware(guard, { scopes: ['jobs:run'] }), (c) =>
+  c.json({ clientId: c.get('auth').clientId, scopes: c.get('auth').scopes }),
 );
 
 const send: Send = async (authorization, path = '/profile') => {
@@ -47,6 +51,15 @@ describe('hono: authorization', () => {
     );
     const both = `Bearer ${accessToken({ permissions: ['invoices:read', 'invoices:write'] })}`;
     assert.equal((await send(both, '/invoices')).status, 200);
+  });
+
+  test('scopes: a client token needs every one', async () => {
+    const ok = await send(`Bearer ${clientToken('jobs:run jobs:read')}`, '/jobs');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(JSON.parse(ok.text), { clientId: 'svc-1', scopes: ['jobs:run', 'jobs:read'] });
+    const res = await send(`Bearer ${clientToken('jobs:read')}`, '/jobs');
+    assert.equal(res.status, 403);
+    assert.equal(JSON.parse(res.text).error_description, 'a required scope is missing');
   });
 
   test('routes without the middleware stay public', async () => {

@@ -7,13 +7,14 @@ import { type AuthContext, GuardError } from '../src/index.js';
 import { attackSuite, type Send } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
 import { listen, type TestServer } from './support/http-server.js';
-import { accessToken } from './support/keys.js';
+import { accessToken, clientToken } from './support/keys.js';
 
 const guard = testGuard({ cookie: 'at' });
 
 /** The README's node:http shape: authenticateRequest + sendGuardError. */
 async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.url === '/admin') return admin(req, res);
+  if (req.url === '/jobs') return jobs(req, res);
   let auth: AuthContext;
   try {
     auth = await authenticateRequest(guard, req);
@@ -31,6 +32,14 @@ const admin = withAuth(
     res.end(JSON.stringify({ subject: auth.subject }));
   },
   { roles: ['admin'] },
+);
+
+const jobs = withAuth(
+  guard,
+  (_req, res, auth) => {
+    res.end(JSON.stringify({ clientId: auth.clientId, scopes: auth.scopes }));
+  },
+  { scopes: ['jobs:run'] },
 );
 
 let server: TestServer;
@@ -77,6 +86,19 @@ describe('node:http helpers', () => {
       .get('/admin')
       .set('authorization', `Bearer ${accessToken({ roles: ['admin'] })}`);
     assert.equal(allowed.status, 200);
+  });
+
+  test('withAuth with scopes: 403 without the scope, 200 with it', async () => {
+    const without = await request(server.url)
+      .get('/jobs')
+      .set('authorization', `Bearer ${clientToken('jobs:read')}`);
+    assert.equal(without.status, 403);
+    assert.equal(without.body.error_description, 'a required scope is missing');
+    const withScope = await request(server.url)
+      .get('/jobs')
+      .set('authorization', `Bearer ${clientToken('jobs:run')}`);
+    assert.equal(withScope.status, 200);
+    assert.deepEqual(JSON.parse(withScope.text), { clientId: 'svc-1', scopes: ['jobs:run'] });
   });
 
   test('withAuth answers refusals itself', async () => {

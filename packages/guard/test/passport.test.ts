@@ -8,7 +8,7 @@ import type { AuthContext } from '../src/index.js';
 import { attackSuite, type Send } from './support/attack-suite.js';
 import { testGuard } from './support/guards.js';
 import { listen, type TestServer } from './support/http-server.js';
-import { accessToken } from './support/keys.js';
+import { accessToken, clientToken } from './support/keys.js';
 
 const guard = testGuard();
 const authenticator = new passport.Passport();
@@ -21,6 +21,7 @@ authenticator.use(
   }),
 );
 authenticator.use(new TesseraStrategy({ guard }));
+authenticator.use(new TesseraStrategy({ guard, name: 'jobs', scopes: ['jobs:run'] }));
 
 const app = express();
 app.set('env', 'test');
@@ -29,6 +30,10 @@ app.get('/profile', authenticator.authenticate('jwt', { session: false }), (req,
 });
 app.get('/context', authenticator.authenticate('tessera', { session: false }), (req, res) => {
   res.json({ subject: (req.user as AuthContext).subject, sessionId: (req.user as AuthContext).sessionId });
+});
+
+app.get('/jobs', authenticator.authenticate('jobs', { session: false }), (req, res) => {
+  res.json({ clientId: (req.user as AuthContext).clientId, scopes: (req.user as AuthContext).scopes });
 });
 
 let server: TestServer;
@@ -65,8 +70,17 @@ describe('passport strategy', () => {
     assert.equal(res.status, 500);
   });
 
-  test('the strategy has a name and refuses to build without a guard', () => {
+  test('the strategy has a name and refuses to build without a guard or with a bad requirement', () => {
     assert.equal(new TesseraStrategy({ guard }).name, 'tessera');
     assert.throws(() => new TesseraStrategy({} as never), TypeError);
+    assert.throws(() => new TesseraStrategy({ guard, scopes: [] }), TypeError);
+  });
+
+  test('a strategy with scopes authorizes: 403 without the scope, the context with it', async () => {
+    const refused = await send(`Bearer ${clientToken('jobs:read')}`, '/jobs');
+    assert.equal(refused.status, 403);
+    const ok = await send(`Bearer ${clientToken('jobs:run')}`, '/jobs');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(JSON.parse(ok.text), { clientId: 'svc-1', scopes: ['jobs:run'] });
   });
 });

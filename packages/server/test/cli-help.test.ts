@@ -9,7 +9,7 @@ describe('tessera help and errors', () => {
   it('prints help for the program and for every command', async () => {
     const top = await runCli(['--help']);
     assert.equal(top.code, 0);
-    for (const command of ['serve', 'users', 'keys', 'token'])
+    for (const command of ['serve', 'users', 'keys', 'clients', 'token'])
       assert.match(top.stdout, new RegExp(`\\n  ${command}`));
     const commands = [
       ['serve'],
@@ -25,6 +25,10 @@ describe('tessera help and errors', () => {
       ['keys', 'list'],
       ['keys', 'rotate'],
       ['keys', 'jwks'],
+      ['clients', 'add'],
+      ['clients', 'list'],
+      ['clients', 'rotate-secret'],
+      ['clients', 'remove'],
       ['token', 'decode'],
       ['token', 'verify'],
       ['token', 'sign'],

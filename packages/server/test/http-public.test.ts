@@ -62,18 +62,44 @@ describe('GET /.well-known/jwks.json', () => {
 });
 
 describe('GET /.well-known/oauth-authorization-server', () => {
-  it('serves RFC 8414 metadata that points at this server', async () => {
+  it('serves RFC 8414 metadata that points at this server and lists only what it accepts', async () => {
     const t = await openTestApp({ config: { issuer: 'https://auth.example.com/' } });
     after(() => t.cleanup());
     const res = await t.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
     assert.equal(res.statusCode, 200);
     const body = json(res);
-    assert.equal(body.issuer, 'https://auth.example.com/');
-    assert.equal(body.jwks_uri, 'https://auth.example.com/.well-known/jwks.json');
-    assert.equal(body.token_endpoint, 'https://auth.example.com/auth/login');
-    assert.equal(body.revocation_endpoint, 'https://auth.example.com/auth/logout');
-    assert.equal(body.tessera_revocation_feed, 'https://auth.example.com/auth/revocations');
-    assert.deepEqual(body.grant_types_supported, ['password', 'refresh_token']);
+    const clientAuth = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+    const algs = [
+      'EdDSA',
+      'Ed25519',
+      'ES256',
+      'ES384',
+      'ES512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'RS256',
+      'RS384',
+      'RS512',
+    ];
+    assert.deepEqual(body, {
+      issuer: 'https://auth.example.com/',
+      jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+      token_endpoint: 'https://auth.example.com/oauth/token',
+      revocation_endpoint: 'https://auth.example.com/oauth/revoke',
+      introspection_endpoint: 'https://auth.example.com/oauth/introspect',
+      response_types_supported: [],
+      grant_types_supported: ['client_credentials', 'refresh_token'],
+      token_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+      token_endpoint_auth_signing_alg_values_supported: algs,
+      revocation_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: algs,
+      introspection_endpoint_auth_methods_supported: clientAuth,
+      introspection_endpoint_auth_signing_alg_values_supported: algs,
+      tessera_refresh_endpoint: 'https://auth.example.com/auth/refresh',
+      tessera_revocation_feed: 'https://auth.example.com/auth/revocations',
+      tessera_access_token_audience: 'tessera',
+    });
   });
 });
 

@@ -19,6 +19,7 @@ describe('access tokens', () => {
     assert.deepEqual(header, { alg: 'EdDSA', typ: 'at+jwt', kid: t.service.keys.list()[0]!.kid });
     assert.deepEqual(Object.keys(payload).sort(), [
       'aud',
+      'client_id',
       'exp',
       'iat',
       'iss',
@@ -33,6 +34,7 @@ describe('access tokens', () => {
     assert.equal(payload.aud, 'api');
     assert.equal(payload.sub, userId);
     assert.equal(payload.sid, sessionId);
+    assert.equal(payload.client_id, 'tessera');
     assert.equal(payload.iat, iat);
     assert.equal(payload.exp, iat + 600);
     assert.equal(expiresIn, 600);

@@ -41,7 +41,11 @@ describe('sqlite store specifics', () => {
       try {
         assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
         const migrations = raw.prepare('select name from tessera_migrations').all();
-        assert.deepEqual(migrations, [{ name: '0001_initial' }, { name: '0002_revocation_kinds' }]);
+        assert.deepEqual(migrations, [
+          { name: '0001_initial' },
+          { name: '0002_revocation_kinds' },
+          { name: '0003_oauth_clients' },
+        ]);
       } finally {
         raw.close();
       }

@@ -42,8 +42,8 @@ type WithPassError = Request & { [PASS_ERROR]?: true };
 /**
  * Express middleware: authenticates the request (Bearer header, or the guard's
  * cookie / query parameter) and sets `req.auth`; refused requests get 400, 401
- * or 403 with a `WWW-Authenticate` challenge. With `roles` / `permissions` it
- * also authorizes. Synchronous whenever the keys are known.
+ * or 403 with a `WWW-Authenticate` challenge. With `roles` / `permissions` /
+ * `scopes` it also authorizes. Synchronous whenever the keys are known.
  *
  * @example
  * app.get('/profile', requireAuth(guard), (req, res) => {
@@ -56,7 +56,9 @@ export function requireAuth(guard: Guard, opts: RequireAuthOptions = {}): Reques
   const passError = opts.passError === true;
   const { passError: _, ...requirement } = opts;
   const compiled =
-    requirement.roles === undefined && requirement.permissions === undefined
+    requirement.roles === undefined &&
+    requirement.permissions === undefined &&
+    requirement.scopes === undefined
       ? undefined
       : compileRequirement(requirement, 'requireAuth options');
   const check = (req: WithPassError) => guard.checkRequest(req);
@@ -113,6 +115,17 @@ export function requirePermission(...permissions: string[]): RequestHandler {
   return authorizer(compileRequirement({ permissions }, 'requirePermission'));
 }
 
+/**
+ * Express middleware, after requireAuth: 403 `insufficient_scope` unless the
+ * token was granted every one of these OAuth scopes (its `scope` claim).
+ *
+ * @example
+ * app.post('/jobs', requireAuth(guard), requireScope('jobs:run'), runJob);
+ */
+export function requireScope(...scopes: string[]): RequestHandler {
+  return authorizer(compileRequirement({ scopes }, 'requireScope'));
+}
+
 function authorizer(requirement: CompiledRequirement): RequestHandler {
   return function tesseraAuthorize(req: WithPassError, res: Response, next: NextFunction): void {
     const guard = req.auth === undefined ? undefined : owners.get(req.auth);
@@ -121,7 +134,7 @@ function authorizer(requirement: CompiledRequirement): RequestHandler {
       next(
         new GuardOptionsError(
           'ERR_GUARD_WIRING',
-          'requireRole and requirePermission must follow requireAuth',
+          'requireRole, requirePermission and requireScope must follow requireAuth',
         ),
       );
       return;

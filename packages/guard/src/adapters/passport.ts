@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { bearerChallenge } from '@tessera/jwt/internal';
 import type { AuthContext } from '../auth-context.js';
+import { type CompiledRequirement, compileRequirement, type Requirement } from '../authorize.js';
 import { GuardError } from '../errors.js';
 import type { Guard } from '../guard.js';
 import { optionError } from '../options.js';
@@ -12,8 +13,12 @@ export type TesseraVerifyCallback = (
   done: (err: unknown, user?: unknown, info?: unknown) => void,
 ) => void;
 
-/** Options of TesseraStrategy. */
-export interface TesseraStrategyOptions {
+/**
+ * Options of TesseraStrategy. With `roles` / `permissions` / `scopes`, the strategy also
+ * authorizes (any one role, every permission, every scope): register one strategy per
+ * requirement, each under its own name.
+ */
+export interface TesseraStrategyOptions extends Requirement {
   guard: Guard;
   /** The strategy name for `passport.authenticate(name)`. Default `'tessera'`; `'jwt'` keeps passport-jwt routes unchanged. */
   name?: string;
@@ -29,11 +34,14 @@ export interface TesseraStrategyOptions {
  * @example
  * passport.use(new TesseraStrategy({ guard, name: 'jwt' }, (auth, done) => done(null, { id: auth.subject })));
  * app.get('/profile', passport.authenticate('jwt', { session: false }), (req, res) => res.json(req.user));
+ * // A strategy that also authorizes: only tokens granted the scope jobs:run.
+ * passport.use(new TesseraStrategy({ guard, name: 'jobs', scopes: ['jobs:run'] }));
  */
 export class TesseraStrategy {
   readonly name: string;
   private readonly guard: Guard;
   private readonly verify: TesseraVerifyCallback | undefined;
+  private readonly requirement: CompiledRequirement | undefined;
 
   // Passport installs these on a per-request object whose prototype is this strategy.
   declare success: (user: unknown, info?: unknown) => void;
@@ -50,6 +58,13 @@ export class TesseraStrategy {
     this.name = options.name ?? 'tessera';
     this.guard = options.guard;
     this.verify = verify;
+    const { guard: _, name: __, ...requirement } = options;
+    this.requirement =
+      requirement.roles === undefined &&
+      requirement.permissions === undefined &&
+      requirement.scopes === undefined
+        ? undefined
+        : compileRequirement(requirement, 'TesseraStrategy options');
   }
 
   /** Called by Passport for each request. */
@@ -71,6 +86,14 @@ export class TesseraStrategy {
   }
 
   private accept(auth: AuthContext): void {
+    if (this.requirement !== undefined) {
+      try {
+        this.guard.authorize(auth, this.requirement);
+      } catch (err) {
+        this.refuse(err);
+        return;
+      }
+    }
     if (this.verify === undefined) {
       this.success(auth);
       return;

@@ -2,7 +2,7 @@
 // separate services would be), listening on real loopback ports.
 import express from 'express';
 import Fastify from 'fastify';
-import { requireAuth, requireRole } from '../../src/adapters/express.js';
+import { requireAuth, requireRole, requireScope } from '../../src/adapters/express.js';
 import { tesseraGuard } from '../../src/adapters/fastify.js';
 import { createGuard, type Guard } from '../../src/index.js';
 import { listen } from '../support/http-server.js';
@@ -10,7 +10,10 @@ import { listen } from '../support/http-server.js';
 /** How often the guards poll the revocation feed (and the least time between JWKS refetches). */
 export const FEED_INTERVAL_MS = 200;
 
-/** A protected app: `GET /profile` (any valid token), `/admin` (role admin), `/editor` (role editor). */
+/**
+ * A protected app: `GET /profile` (any valid token), `/admin` (role admin), `/editor` (role editor),
+ * `/jobs` (scope jobs:run, as a client-credentials token carries it).
+ */
 export interface ResourceApp {
   readonly name: string;
   readonly url: string;
@@ -36,6 +39,14 @@ const profile = (auth: { subject: string; roles: string[] } | null | undefined) 
   roles: auth?.roles,
 });
 
+const job = (
+  auth: { subject: string; clientId?: string | undefined; scopes: string[] } | null | undefined,
+) => ({
+  subject: auth?.subject,
+  clientId: auth?.clientId,
+  scopes: auth?.scopes,
+});
+
 /** The Express app, on its own guard; waits for the guard to be ready before listening. */
 export async function startExpressApp(authServerUrl: string): Promise<ResourceApp> {
   const guard = serverGuard(authServerUrl);
@@ -50,6 +61,9 @@ export async function startExpressApp(authServerUrl: string): Promise<ResourceAp
     });
     app.get('/editor', requireAuth(guard), requireRole('editor'), (req, res) => {
       res.json(profile(req.auth));
+    });
+    app.get('/jobs', requireAuth(guard), requireScope('jobs:run'), (req, res) => {
+      res.json(job(req.auth));
     });
     await guard.ready({ signal: AbortSignal.timeout(30_000) });
     const server = await listen(app);
@@ -69,6 +83,7 @@ export async function startFastifyApp(authServerUrl: string): Promise<ResourceAp
     app.get('/profile', async (request) => profile(request.auth));
     app.get('/admin', { config: { auth: { roles: ['admin'] } } }, async (request) => profile(request.auth));
     app.get('/editor', { config: { auth: { roles: ['editor'] } } }, async (request) => profile(request.auth));
+    app.get('/jobs', { config: { auth: { scopes: ['jobs:run'] } } }, async (request) => job(request.auth));
     await guard.ready({ signal: AbortSignal.timeout(30_000) });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     return { name: 'fastify', url: address, guard, close: () => app.close() };

@@ -45,3 +45,22 @@ export function accessClaims(overrides: JwtClaims = {}): JwtClaims {
 export function accessToken(overrides: JwtClaims = {}, key: Key = ed.privateKey): string {
   return signJwt(accessClaims(overrides), key, { typ: 'at+jwt' });
 }
+
+/** A client-credentials token (RFC 9068): `sub` and `client_id` are the client; no sid, roles or permissions. */
+export function clientToken(scope: string | undefined, clientId = 'svc-1'): string {
+  const now = nowSeconds();
+  return signJwt(
+    {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: clientId,
+      client_id: clientId,
+      ...(scope === undefined ? {} : { scope }),
+      iat: now,
+      exp: now + 600,
+      jti: `jti-${clientId}`,
+    },
+    ed.privateKey,
+    { typ: 'at+jwt' },
+  );
+}

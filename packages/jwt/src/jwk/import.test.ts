@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,4 +290,29 @@ test('a private JWK whose public members belong to another key is refused', () =
   const other = exportJwk(generateKeyPair('EdDSA').publicKey);
   assert.throws(() => importJwk({ ...ed, x: other.x as string }), code('ERR_KEY_INVALID'));
   assert.equal(importJwk(a).type, 'private');
+});
+
+test('an Ed25519 JWK from WebCrypto (alg "Ed25519", RFC 9864) is bound to Ed25519, not EdDSA', async () => {
+  const pair = (await webcrypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const jwk = (await webcrypto.subtle.exportKey('jwk', pair.publicKey)) as Jwk;
+  assert.equal(jwk.alg, 'Ed25519');
+  const key = importJwk(jwk);
+  assert.equal(key.alg, 'Ed25519');
+  const privateKey = importJwk((await webcrypto.subtle.exportKey('jwk', pair.privateKey)) as Jwk);
+  assertPair(privateKey, key);
+  // Same curve, other name: the binding refuses it (A23), both ways.
+  const edDsa = generateKeyPair('EdDSA');
+  const { alg: _, ...withoutAlg } = exportJwk(edDsa.publicKey);
+  assert.equal(importJwk(withoutAlg).alg, 'EdDSA', 'an Ed25519 JWK without alg stays EdDSA');
+  assert.throws(
+    () => verifyJws(signJws('x', privateKey), edDsa.publicKey, { algorithms: ['EdDSA', 'Ed25519'] }),
+    code('ERR_KEY_ALG_MISMATCH'),
+  );
+  assert.throws(
+    () => verifyJws(signJws('x', edDsa.privateKey), key, { algorithms: ['EdDSA', 'Ed25519'] }),
+    code('ERR_KEY_ALG_MISMATCH'),
+  );
 });

@@ -12,7 +12,8 @@ export type Alg =
   | 'ES256'
   | 'ES384'
   | 'ES512'
-  | 'EdDSA';
+  | 'EdDSA'
+  | 'Ed25519';
 
 export type HmacAlg = 'HS256' | 'HS384' | 'HS512';
 
@@ -67,6 +68,9 @@ export const ALGS: Readonly<Record<Alg, AlgSpec>> = {
     crv: 'P-521',
   },
   EdDSA: { family: 'EdDSA', hash: null, hashBytes: 64, signatureBytes: 64, crv: 'Ed25519' },
+  // RFC 9864's fully-specified name for the same signature. A key is bound to one of the two
+  // names, so a token must name the key's: Node's WebCrypto exports Ed25519 JWKs with this one.
+  Ed25519: { family: 'EdDSA', hash: null, hashBytes: 64, signatureBytes: 64, crv: 'Ed25519' },
 };
 
 /** True for exactly the supported algorithm names (case-sensitive; never `none`). */

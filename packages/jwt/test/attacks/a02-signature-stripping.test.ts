@@ -24,6 +24,7 @@ const SIGNATURE_BYTES: Record<Alg, number> = {
   ES384: 96,
   ES512: 132,
   EdDSA: 64,
+  Ed25519: 64,
 };
 
 function keysFor(alg: Alg): { signer: Key; verifier: Key } {

@@ -18,6 +18,7 @@ export const ALL_ALGS: Alg[] = [
   'ES384',
   'ES512',
   'EdDSA',
+  'Ed25519',
 ];
 
 export interface TestPair {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { clientsCommand } from './commands/clients.js';
 import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
@@ -14,6 +15,7 @@ Examples:
   $ printf '%s' "$NEW_PASSWORD" | tessera users set-password ada@example.com --password-stdin
   $ tessera users delete ada@example.com
   $ tessera keys rotate --now
+  $ tessera clients add billing-service --scope invoices:read
   $ tessera token verify "$TOKEN" --jwks-url http://127.0.0.1:3000/.well-known/jwks.json --alg EdDSA
   $ tessera token lint "$TOKEN" --secret-file ./jwt.secret
 
@@ -53,6 +55,7 @@ export function createProgram(): Command {
   serveCommand(program);
   usersCommand(program);
   keysCommand(program);
+  clientsCommand(program);
   tokenCommand(program);
   return program;
 }

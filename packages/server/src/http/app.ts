@@ -16,10 +16,12 @@ import { BODY_LIMIT, JSON_TOO_DEEP } from './parse-json.js';
 import { persistentRateLimitStore } from './rate-limit-store.js';
 import { serializeRequest } from './redact-url.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminClientRoutes } from './routes/admin-clients.js';
 import { authAccountRoutes } from './routes/auth-account.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import type { RouteContext, RouteHook } from './routes/context.js';
 import { demoRoutes } from './routes/demo.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { publicRoutes } from './routes/public.js';
 
 /** Options of buildApp. */
@@ -42,6 +44,9 @@ const REDACT = [
   '*.refresh_token',
   '*.access_token',
   '*.device_token',
+  '*.client_secret',
+  '*.client_assertion',
+  '*.token',
 ];
 
 /**
@@ -130,6 +135,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authTokenRoutes(app, ctx);
   authAccountRoutes(app, ctx);
   adminRoutes(app, ctx);
+  adminClientRoutes(app, ctx);
+  oauthRoutes(app, ctx);
   publicRoutes(app, ctx);
   if (config.demoRoutes) demoRoutes(app, ctx);
   return app;

@@ -9,7 +9,14 @@ export const HTTP_ERROR_CODES = {
   invalid_request:
     'Bad input (400): a schema violation, invalid JSON, an email that is not a valid address, a new password that is refused (the description says why: too short or too long, too common, or containing the email’s name), a request carrying the refresh cookie twice; also 403 for a cookie request without an allowed Origin, 413/415 for oversized or non-JSON bodies.',
   invalid_grant:
-    'Wrong email or password at login (401); a bad, expired, reused or revoked refresh token (401); a wrong current password (400).',
+    'Wrong email or password at login (401); a bad, expired, reused or revoked refresh token (401; 400 at /oauth/token, as RFC 6749 §5.2 says); a wrong current password (400).',
+  invalid_client:
+    'OAuth client authentication failed at /oauth/token, /oauth/revoke or /oauth/introspect: unknown client, wrong secret, another method than the registered one, a bad, expired or replayed client assertion, no credentials, or the public first-party client at introspection (401, with WWW-Authenticate: Basic).',
+  unauthorized_client:
+    'The authenticated client may not use this grant type, or the token it asks to revoke was issued to another client (400).',
+  unsupported_grant_type: 'grant_type is neither client_credentials nor refresh_token (400).',
+  invalid_scope:
+    'A requested scope is malformed or not allowed for the client; or a scope was asked for with a refresh token (400).',
   invalid_token: 'The Bearer access token is invalid, expired or revoked (401, with WWW-Authenticate).',
   unauthorized:
     'A Bearer access token is required and none was sent (401, with WWW-Authenticate and no error attribute).',

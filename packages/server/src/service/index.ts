@@ -3,10 +3,12 @@ import type { RateLimitStore, Store } from '../store/index.js';
 import { warn } from '../warnings.js';
 import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
+import { Clients } from './clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { DeviceTokens } from './device-tokens.js';
 import { type ServiceEvents, silentEvents } from './events.js';
 import { LoginThrottle } from './login-throttle.js';
+import { OAuth } from './oauth.js';
 import { PasswordHasher } from './passwords.js';
 import { Revocations } from './revocations.js';
 import { Sessions } from './sessions.js';
@@ -25,6 +27,28 @@ export type {
 } from './accounts.js';
 export { Accounts, publicUser } from './accounts.js';
 export { type Actor, type AuditEntry, AuditLog } from './audit.js';
+export type {
+  AuthenticatedClient,
+  ClientAuthFailure,
+  ClientAuthResult,
+  ClientCredentials,
+} from './client-auth.js';
+export type {
+  AddClientResult,
+  ClientActor,
+  ClientGrantType,
+  ClientProblem,
+  NewClientInput,
+  RotateSecretResult,
+} from './clients.js';
+export {
+  CLIENT_AUTH_METHODS,
+  CLIENT_GRANT_TYPES,
+  Clients,
+  describeClientProblem,
+  parseScope,
+  publicClient,
+} from './clients.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
 export { isEmail } from './email-address.js';
@@ -40,6 +64,18 @@ export {
   type LoginTicket,
 } from './login-throttle.js';
 export {
+  type IssuedTokens,
+  OAUTH_PATHS,
+  OAuth,
+  type OAuthEndpoint,
+  type OAuthErrorCode,
+  type OAuthFailure,
+  type RevokeResult,
+  type TokenRequest,
+  type TokenResult,
+} from './oauth.js';
+export type { Introspection } from './oauth-introspect.js';
+export {
   checkNewPassword,
   checkPassword,
   describePasswordProblem,
@@ -51,7 +87,13 @@ export { type FeedEntry, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
 export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
-export { type AccessTokenClaims, AccessTokens } from './tokens.js';
+export {
+  type AccessTokenClaims,
+  AccessTokens,
+  type ClientAccessTokenClaims,
+  FIRST_PARTY_CLIENT_ID,
+  type VerifiedAccessToken,
+} from './tokens.js';
 export { publicSession, publicUserDetails, type UserDetails, Users } from './users.js';
 
 /** Clock skew allowed for when a revocation entry or a retired key can go. */
@@ -83,6 +125,10 @@ export interface TesseraService {
   readonly loginThrottle: LoginThrottle;
   /** Resolves when the store answers; rejects otherwise (for `/healthz`). */
   health(): Promise<void>;
+  /** Registered OAuth clients: add, list, rotate secrets, remove. */
+  readonly clients: Clients;
+  /** The OAuth token, revocation and introspection endpoints' logic. */
+  readonly oauth: OAuth;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -147,6 +193,8 @@ export function createTesseraService(opts: {
     perAccountAndIp: config.rateLimits.loginPerEmailAndIp,
     perAccount: config.rateLimits.loginPerEmail,
   });
+  const clients = new Clients(store, clock);
+  const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, config.issuer);
   const timers: NodeJS.Timeout[] = [];
 
   const maintain = async () => {
@@ -156,6 +204,7 @@ export function createTesseraService(opts: {
     await store.revocations.purge(now);
     await store.sessions.purgeExpired(now);
     await store.rateLimits.purge(now);
+    await store.tokenIds.purge(now);
   };
   const every = (ms: number, task: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -183,6 +232,8 @@ export function createTesseraService(opts: {
     async health() {
       await store.meta.get('health');
     },
+    clients,
+    oauth,
     maintain,
     async start() {
       await keys.load();

@@ -235,15 +235,32 @@ export class Sessions {
       return { status: 'invalid' };
     }
     const { claims, kid } = verified;
+    const session = await this.liveSession(claims, kid, opts);
+    return session === null ? { status: 'revoked' } : { status: 'ok', claims, session };
+  }
+
+  /**
+   * The session of a verified access token, or null when the token was revoked: its session is
+   * gone, revoked or someone else's, or a session, user, global or key cutoff lies after the
+   * token's `iat` (or names its `kid`). `fresh` first catches up with entries other instances wrote.
+   *
+   * @example
+   * const session = await sessions.liveSession(claims, header.kid);
+   */
+  async liveSession(
+    claims: AccessTokenClaims,
+    kid: string | undefined,
+    opts: { fresh?: boolean } = {},
+  ): Promise<Session | null> {
     const cutoffs = this.revocations.cutoffs;
     const [session] = await Promise.all([
       this.store.sessions.find(claims.sid),
       opts.fresh === true ? cutoffs.sync() : cutoffs.ready(),
     ]);
-    if (session === null || session.userId !== claims.sub) return { status: 'revoked' };
-    if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return { status: 'revoked' };
-    if (cutoffs.revokes(claims.sub, claims.iat, kid, toEpochSeconds(now))) return { status: 'revoked' };
-    return { status: 'ok', claims, session };
+    if (session === null || session.userId !== claims.sub) return null;
+    if (session.revokedAt !== null || claims.iat < session.accessNotBefore) return null;
+    if (cutoffs.revokes(claims.sub, claims.iat, kid, toEpochSeconds(this.clock.now()))) return null;
+    return session;
   }
 
   private pair(user: User, session: Session, refreshToken: string, now: number): TokenPair {

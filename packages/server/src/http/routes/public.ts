@@ -3,6 +3,21 @@ import { toFeedEntry } from '../../service/index.js';
 import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 
+/** What private_key_jwt assertions may be signed with: every asymmetric algorithm of @tessera/jwt. */
+const ASSERTION_ALGS = [
+  'EdDSA',
+  'Ed25519',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'RS256',
+  'RS384',
+  'RS512',
+];
+
 /**
  * JWKS, discovery metadata, the revocation feed (public unless
  * `revocationFeedSecret` is set) and health. `/metrics` has a listener of its
@@ -24,17 +39,24 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
       .send(jwksBody.text);
   });
 
+  // RFC 8414: exactly what the server accepts, and nothing it does not.
+  const clientAuth = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  const { endpoints } = service.oauth;
   const metadata = {
     issuer: config.issuer,
     jwks_uri: `${base}/.well-known/jwks.json`,
-    token_endpoint: `${base}/auth/login`,
-    registration_endpoint: `${base}/auth/register`,
-    revocation_endpoint: `${base}/auth/logout`,
+    token_endpoint: endpoints.token,
+    revocation_endpoint: endpoints.revocation,
+    introspection_endpoint: endpoints.introspection,
     response_types_supported: [],
-    grant_types_supported: ['password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
-    revocation_endpoint_auth_methods_supported: ['none'],
-    token_endpoint_auth_signing_alg_values_supported: [config.signingAlg],
+    grant_types_supported: ['client_credentials', 'refresh_token'],
+    // `none`: the first-party app (client_id `tessera`) refreshes and revokes users' tokens.
+    token_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    revocation_endpoint_auth_methods_supported: [...clientAuth, 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    introspection_endpoint_auth_methods_supported: clientAuth,
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     tessera_refresh_endpoint: `${base}/auth/refresh`,
     tessera_revocation_feed: `${base}/auth/revocations`,
     tessera_access_token_audience: config.audience,

@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { auditConformance } from './audit.js';
+import { clientConformance } from './clients.js';
 import { keyConformance } from './keys.js';
 import { persistenceConformance } from './persistence.js';
 import { rateLimitAndMetaConformance } from './rate-limits-meta.js';
@@ -35,6 +36,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     keyConformance(factory);
     auditConformance(factory);
     rateLimitAndMetaConformance(factory);
+    clientConformance(factory);
     persistenceConformance(factory);
   });
 }

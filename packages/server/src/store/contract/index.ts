@@ -1,12 +1,15 @@
 import type { AuditStore } from './audit.js';
+import type { ClientStore } from './clients.js';
 import type { SigningKeyStore } from './keys.js';
 import type { MetaStore } from './meta.js';
 import type { RateLimitStore } from './rate-limits.js';
 import type { RevocationStore } from './revocations.js';
 import type { SessionStore } from './sessions.js';
+import type { TokenIdStore } from './token-ids.js';
 import type { UserStore } from './users.js';
 
 export type * from './audit.js';
+export type * from './clients.js';
 export type * from './keys.js';
 export type * from './meta.js';
 export type * from './rate-limits.js';
@@ -14,6 +17,7 @@ export type * from './revocations.js';
 export type * from './rotation.js';
 export type * from './sessions.js';
 export { REUSE_REASON } from './sessions.js';
+export type * from './token-ids.js';
 export type * from './users.js';
 export { normalizeEmail } from './users.js';
 
@@ -35,6 +39,10 @@ export interface Store {
   readonly audit: AuditStore;
   readonly rateLimits: RateLimitStore;
   readonly meta: MetaStore;
+  /** Registered OAuth clients. */
+  readonly clients: ClientStore;
+  /** Used client-assertion ids and revoked access-token ids, each until its deadline. */
+  readonly tokenIds: TokenIdStore;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ export type RedisStoreOptions = (RedisConnection | { client: RedisClient }) & {
 
 /**
  * The store with the hot state in Redis: sessions and refresh tokens, revocations and rate limits;
- * users, signing keys, audit and meta in the SQL store. `warnings` are to be printed on every
+ * users, signing keys, audit, meta, OAuth clients and used token ids in the SQL store. `warnings` are to be printed on every
  * start (volatile Redis allowed, an eviction policy). `close()` closes both.
  *
  * @example
@@ -38,6 +38,8 @@ export class RedisStore implements Store {
   readonly keys: Store['keys'];
   readonly audit: Store['audit'];
   readonly meta: Store['meta'];
+  readonly clients: Store['clients'];
+  readonly tokenIds: Store['tokenIds'];
   #closed: Promise<void> | null = null;
 
   constructor(
@@ -54,6 +56,8 @@ export class RedisStore implements Store {
     this.keys = sql.keys;
     this.audit = sql.audit;
     this.meta = sql.meta;
+    this.clients = sql.clients;
+    this.tokenIds = sql.tokenIds;
     this.users = withSessionCleanup(sql.users, this.sessions);
   }
 

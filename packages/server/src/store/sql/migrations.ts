@@ -135,6 +135,33 @@ async function addRevocationKinds(db: SchemaDb): Promise<void> {
     .execute();
 }
 
+async function createOAuthTables(db: SchemaDb, dialect: SqlDialectName): Promise<void> {
+  const ms = timestamps(dialect);
+  await db.schema
+    .createTable('oauth_clients')
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('auth_method', 'text', (c) => c.notNull())
+    .addColumn('secret_hash', 'text')
+    .addColumn('jwks', 'text')
+    .addColumn('signing_algs', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('grant_types', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('updated_at', ms, (c) => c.notNull())
+    .execute();
+  // Looked up by (kind, id) on every client assertion: the key IS the table.
+  await db.schema
+    .createTable('token_ids')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn('expires_at', ms, (c) => c.notNull())
+    .addPrimaryKeyConstraint('token_ids_pkey', ['kind', 'id'])
+    .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+    .execute();
+  await db.schema.createIndex('token_ids_expires_at').on('token_ids').column('expires_at').execute();
+}
+
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_initial': {
@@ -144,6 +171,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
       },
     },
     '0002_revocation_kinds': { up: addRevocationKinds },
+    '0003_oauth_clients': { up: (db) => createOAuthTables(db, dialect) },
   };
 }
 

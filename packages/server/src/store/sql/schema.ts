@@ -80,6 +80,25 @@ export interface MetaTable {
   value: string;
 }
 
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  auth_method: string;
+  secret_hash: string | null;
+  jwks: string | null;
+  signing_algs: string;
+  grant_types: string;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TokenIdsTable {
+  kind: string;
+  id: string;
+  expires_at: number;
+}
+
 /** The Kysely database type of the SQL store. */
 export interface Database {
   users: UsersTable;
@@ -90,6 +109,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   rate_limits: RateLimitsTable;
   meta: MetaTable;
+  oauth_clients: OAuthClientsTable;
+  token_ids: TokenIdsTable;
 }
 
 /** Which SQL engine a store runs on; the few dialect differences branch on it. */

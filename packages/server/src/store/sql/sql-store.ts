@@ -2,6 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Store } from '../contract/index.js';
 import { ADVISORY_LOCKS, lockTransaction } from './advisory-lock.js';
 import { SqlAuditStore } from './audit.js';
+import { SqlClientStore } from './clients.js';
 import { SqlSigningKeyStore } from './keys.js';
 import { SqlMetaStore } from './meta.js';
 import { migrateToLatest } from './migrations.js';
@@ -12,6 +13,7 @@ import type { SqlContext } from './rows.js';
 import type { Database, SqlDialectName } from './schema.js';
 import { SqlSessionStore } from './sessions.js';
 import { createSqliteDialect } from './sqlite.js';
+import { SqlTokenIdStore } from './token-ids.js';
 import { SqlUserStore } from './users.js';
 
 /** The default PostgreSQL schema: our tables stay out of an application's `public` schema. */
@@ -46,6 +48,8 @@ export class SqlStore implements Store {
   readonly audit: SqlAuditStore;
   readonly rateLimits: SqlRateLimitStore;
   readonly meta: SqlMetaStore;
+  readonly clients: SqlClientStore;
+  readonly tokenIds: SqlTokenIdStore;
   readonly #db: Kysely<Database>;
   readonly #schema: string | undefined;
   #closed: Promise<void> | null = null;
@@ -63,6 +67,8 @@ export class SqlStore implements Store {
     this.audit = new SqlAuditStore(ctx);
     this.rateLimits = new SqlRateLimitStore(ctx);
     this.meta = new SqlMetaStore(ctx);
+    this.clients = new SqlClientStore(ctx);
+    this.tokenIds = new SqlTokenIdStore(ctx);
   }
 
   /**
