@@ -2,7 +2,7 @@ import type { Store } from '../contract/index.js';
 import type { UserStore } from '../contract/users.js';
 import { StoreError } from '../errors.js';
 import { connectRedis, type RedisClient, type RedisConnection, RedisScripts } from './client.js';
-import { checkRedisDurability } from './durability.js';
+import { checkRedisDurability, type RedisWarning } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { RedisRateLimitStore } from './rate-limits.js';
 import { RedisRevocationStore } from './revocations.js';
@@ -28,7 +28,7 @@ export type RedisStoreOptions = (RedisConnection | { client: RedisClient }) & {
  *
  * @example
  * const store = await createRedisStore({ url: 'redis://127.0.0.1:6379', sql: await createSqlStore(options) });
- * for (const warning of store.warnings) log.warn(warning);
+ * for (const { code, message } of store.warnings) log.warn({ code }, message);
  */
 export class RedisStore implements Store {
   readonly users: UserStore;
@@ -45,7 +45,7 @@ export class RedisStore implements Store {
   constructor(
     readonly client: RedisClient,
     readonly sql: Store,
-    readonly warnings: readonly string[],
+    readonly warnings: readonly RedisWarning[],
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     const scripts = new RedisScripts(client);
