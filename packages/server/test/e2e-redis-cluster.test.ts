@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Cluster } from 'ioredis';
 import { assertBuilt, makeWorkspace, runCli } from './helpers/e2e-cli.js';
-import { type ClusterInstance, closeSharedSql, startClusterInstance } from './helpers/e2e-redis-instance.js';
-import { call, eventually } from './helpers/e2e-server.js';
+import { call, eventually, killAllServers, type RunningServer, startServer } from './helpers/e2e-server.js';
 import { listKeys, redisSkipReason, startRedisCluster, type TestRedisCluster } from './helpers/redis.js';
 
 const skip = redisSkipReason('e2e-redis-cluster');
@@ -36,24 +35,24 @@ if (skip !== undefined) {
     let cluster: TestRedisCluster;
     let admin: Cluster;
     let ws: Awaited<ReturnType<typeof makeWorkspace>>;
-    let a: ClusterInstance;
-    let b: ClusterInstance;
+    let a: RunningServer;
+    let b: RunningServer;
     let adminToken = '';
 
     const api = (
-      on: ClusterInstance,
+      on: RunningServer,
       method: string,
       path: string,
       opts?: { token?: string; body?: unknown },
     ) => call(on.url, method, path, opts);
-    const login = async (on: ClusterInstance, email: string, password = PASSWORD): Promise<Login> => {
+    const login = async (on: RunningServer, email: string, password = PASSWORD): Promise<Login> => {
       const r = await api(on, 'POST', '/auth/login', { body: { email, password } });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r.body as Login;
     };
-    const refresh = (on: ClusterInstance, token: string) =>
+    const refresh = (on: RunningServer, token: string) =>
       api(on, 'POST', '/auth/refresh', { body: { refresh_token: token } });
-    const me = (on: ClusterInstance, token: string) => api(on, 'GET', '/auth/me', { token });
+    const me = (on: RunningServer, token: string) => api(on, 'GET', '/auth/me', { token });
     const register = async (email: string): Promise<string> => {
       const r = await api(a, 'POST', '/auth/register', { body: { email, password: PASSWORD } });
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -84,14 +83,15 @@ if (skip !== undefined) {
         },
       );
       assert.equal(add.code, 0, add.stderr);
-      a = await startClusterInstance(ws, cluster.nodes);
-      b = await startClusterInstance(ws, cluster.nodes);
+      // The built CLI, twice, on one data directory (users, keys) and the cluster (everything hot).
+      const env = { TESSERA_REDIS_CLUSTER_NODES: cluster.nodes.join(',') };
+      a = await startServer(ws.storeArgs, 30_000, env);
+      b = await startServer(ws.storeArgs, 30_000, env);
       adminToken = (await login(a, 'root@example.com')).access_token;
     });
     after(async () => {
-      await a?.stop();
-      await b?.stop();
-      await closeSharedSql();
+      await killAllServers();
+      admin?.disconnect();
       await cluster?.stop();
       await ws?.remove();
     });
