@@ -216,6 +216,12 @@ export async function benchRedis(ctx) {
         keys: Number((await redis.cli(['dbsize'])).trim()),
         allocator: after.mem_allocator,
       };
+      out.memory.breakdown = await memoryBreakdown(redis, 20);
+      log(
+        `  per session, MEMORY USAGE of its keys (mean of ${out.memory.breakdown.samples}): ${out.memory.breakdown.parts
+          .map((p) => `${p.label} ${p.bytes.toFixed(0)}`)
+          .join(', ')}`,
+      );
       log(
         `  Redis memory: ${(after.used_memory / 2 ** 20).toFixed(0)} MiB for ${n1.toLocaleString('en-US')} sessions; ` +
           `${out.memory.bytesPerSession.toFixed(0)} bytes per seeded session (dataset ${out.memory.datasetBytesPerSession.toFixed(0)})`,
@@ -283,6 +289,59 @@ export async function benchRedis(ctx) {
         file: file2,
       });
     }
+    // 5. Revocation propagation from instance A to a guard on instance B: stream, then polling.
+    if (ctx.selected(cfg, 'redis/propagation')) {
+      let b = procs[1];
+      if (b === undefined) {
+        b = await ctx.startTessera(plans.client, dir, env);
+        procs.push(b);
+      }
+      // Both instances back on their own CPU, Redis too (as in the first runs).
+      if (plans.client.pinned) setAffinity(redis.pid, String(plans.client.cpu));
+      out.propagation = [];
+      const modes = [
+        { label: 'SSE stream (transport auto)', transport: 'auto', intervalMs: 5000 },
+        {
+          label: `polling every ${cfg.propagationPollMs} ms (transport poll)`,
+          transport: 'poll',
+          intervalMs: cfg.propagationPollMs,
+        },
+      ];
+      for (const mode of modes) {
+        const access = [];
+        for (let i = 0; i < cfg.propagationRevocations; i++)
+          access.push((await login(a.port, i)).access_token);
+        const file = join(dir, `access-${mode.transport}.json`);
+        writeFileSync(file, JSON.stringify(access), { mode: 0o600 });
+        const res = await runNode(
+          plans.client,
+          join(HERE, 'revocation-propagation.mjs'),
+          [
+            JSON.stringify({
+              portA: a.port,
+              portB: b.port,
+              issuer: ctx.issuer,
+              audience: 'tessera',
+              tokensFile: file,
+              transport: mode.transport,
+              intervalMs: mode.intervalMs,
+              spacingMs: cfg.propagationSpacingMs,
+            }),
+          ],
+          { timeoutMs: 600_000 },
+        );
+        const line = res.stdout.trim().split('\n').pop();
+        if (res.code !== 0 || !line)
+          throw new Error(`propagation (${mode.transport}) failed: ${res.stderr.slice(-2000)}`);
+        const p = { ...JSON.parse(line), label: mode.label };
+        out.propagation.push(p);
+        const l = p.latency;
+        log(
+          `  revocation propagation, ${mode.label}: ${p.n} revocations, p50 ${l.p50.toFixed(1)} ms, p90 ${l.p90.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms, missed ${p.missed}`,
+        );
+      }
+    }
+
     out.procs = procs.map((p) => p.pid);
     return out;
   } finally {
@@ -290,4 +349,43 @@ export async function benchRedis(ctx) {
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * MEMORY USAGE (key, value and their allocations; not the expires entry nor the hash-table slot)
+ * of each key of `samples` sessions, averaged: where a session's bytes go.
+ */
+async function memoryBreakdown(redis, samples) {
+  const cli = async (...args) => (await redis.cli(args)).trim();
+  const usage = async (key) => Number(await cli('memory', 'usage', key, 'samples', '0'));
+  const sums = { session: 0, tokens: 0, token: 0, index: 0, user: 0 };
+  let n = 0;
+  let cursor = '0';
+  while (n < samples) {
+    const [next, ...keys] = (await cli('scan', cursor, 'match', 'tessera:{s:*}', 'count', '1000')).split(
+      '\n',
+    );
+    for (const key of keys) {
+      if (n >= samples || !key.endsWith('}')) continue;
+      const [hash] = (await cli('zrange', `${key}:rts`, '0', '0')).split('\n');
+      const userId = await cli('hget', key, 'u');
+      if (!hash || !userId) continue;
+      sums.session += await usage(key);
+      sums.tokens += await usage(`${key}:rts`);
+      sums.token += await usage(`${key}:rt:${hash}`);
+      sums.index += await usage(`tessera:{t:${hash}}`);
+      sums.user += await usage(`tessera:{u:${userId}}:sessions`);
+      n++;
+    }
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  const parts = [
+    ['session hash {s:<id>}', sums.session],
+    ['token set {s:<id>}:rts', sums.tokens],
+    ['token record {s:<id>}:rt:<hash>', sums.token],
+    ['token index {t:<hash>}', sums.index],
+    ['user set {u:<id>}:sessions (per user)', sums.user],
+  ].map(([label, sum]) => ({ label, bytes: n === 0 ? Number.NaN : sum / n }));
+  return { samples: n, parts };
 }

@@ -45,6 +45,7 @@ function summarizeRedis(c) {
     redisCpuUsPerReq: pick((r) => r.redisCpuUsPerReq),
     redisCpuUse: pick((r) => r.redisCpuUse),
     redisCommandsPerReq: pick((r) => r.redisCommandsPerReq),
+    redisScriptsPerReq: pick((r) => r.redisScriptsPerReq),
   };
 }
 
@@ -66,7 +67,7 @@ export function redisReportMarkdown(out, meta) {
     '',
     `One instance pinned to CPU ${meta.pinning.server.cpu ?? '–'}; Redis and the load generator on CPU ${r.redis.cpus ?? '(not pinned)'}; ` +
       `${set.sessions} chains (one POST /auth/refresh in flight each), ${set.warmup} s warm-up, ${set.runs} run(s) of ${set.duration} s, medians. ` +
-      'Redis CPU per rotation: INFO cpu (user + sys) delta over the run; commands: INFO commandstats delta (calls made by scripts included).',
+      'Redis CPU per rotation: INFO cpu (user + sys) delta over the run; commands: INFO commandstats delta, the calls scripts make included (in parentheses: EVALSHA calls).',
     '',
     markdownTable(
       [
@@ -78,7 +79,7 @@ export function redisReportMarkdown(out, meta) {
         'server CPU µs/rotation',
         'Redis CPU µs/rotation',
         'Redis CPU',
-        'Redis commands/rotation',
+        'Redis commands/rotation (scripts)',
         'client CPU',
         'runs',
         'errors',
@@ -92,7 +93,9 @@ export function redisReportMarkdown(out, meta) {
         num(s.cpuUsPerReq),
         num(s.redisCpuUsPerReq),
         pct(s.redisCpuUse),
-        num(s.redisCommandsPerReq, 1),
+        s.redisCommandsPerReq === null
+          ? '–'
+          : `${num(s.redisCommandsPerReq, 1)} (${num(s.redisScriptsPerReq, 1)})`,
         pct(s.clientCpuUse),
         String(s.n),
         String(s.failures),
@@ -223,6 +226,24 @@ export function redisReportMarkdown(out, meta) {
             fmtOps(m.keys),
             String(m.allocator),
           ],
+        ],
+      ),
+    );
+  }
+
+  if (r.memory?.breakdown) {
+    const b = r.memory.breakdown;
+    const keys = b.parts.reduce((sum, p) => sum + p.bytes, 0);
+    lines.push(
+      '',
+      `Where a session's bytes go (MEMORY USAGE of its keys, mean of ${b.samples} seeded sessions, one session per user; the rest of the INFO delta is the purge index entry, the expires entries and hash-table slots):`,
+      '',
+      markdownTable(
+        ['key', 'bytes'],
+        [
+          ...b.parts.map((p) => [p.label, num(p.bytes)]),
+          ['sum of the keys', num(keys)],
+          ['rest of the INFO delta', num(r.memory.bytesPerSession - keys)],
         ],
       ),
     );

@@ -45,10 +45,14 @@ async function redisCounters() {
   const { stdout } = await run('redis-cli', ['-p', String(spec.redisPort), 'info', 'all']);
   const info = parseInfo(stdout);
   let commands = 0;
+  let scripts = 0;
   for (const [name, value] of Object.entries(info)) {
-    if (name.startsWith('cmdstat_')) commands += Number(/calls=(\d+)/.exec(String(value))?.[1] ?? 0);
+    if (!name.startsWith('cmdstat_')) continue;
+    const calls = Number(/calls=(\d+)/.exec(String(value))?.[1] ?? 0);
+    commands += calls;
+    if (name === 'cmdstat_evalsha' || name === 'cmdstat_eval') scripts += calls;
   }
-  return { cpuSeconds: redisCpuSeconds(info), commands };
+  return { cpuSeconds: redisCpuSeconds(info), commands, scripts };
 }
 
 function refresh(token, port) {
@@ -159,6 +163,7 @@ for (let r = 0; r < spec.runs; r++) {
           redisCpuUse: redisCpuMs / wallMs,
           // The INFO call itself counts one command.
           redisCommandsPerReq: completed === 0 ? null : (redis1.commands - redis0.commands - 1) / completed,
+          redisScriptsPerReq: completed === 0 ? null : (redis1.scripts - redis0.scripts) / completed,
         }),
   });
 }

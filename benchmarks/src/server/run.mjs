@@ -23,7 +23,8 @@
 // With --redis: BENCH_REDIS_FSYNC (everysec) BENCH_REDIS_SESSIONS (1000: sessions in Redis for
 // the first refresh run) BENCH_REDIS_SEED (1000000: sessions in Redis for the second; 0 skips it)
 // BENCH_REDIS_SEED_PER_USER (1 session per seeded user) BENCH_REDIS_CEILING_REQUESTS (500000)
-// BENCH_PROPAGATION_REVOCATIONS (200 per mode). BENCH_FILTER applies to the case names
+// BENCH_PROPAGATION_REVOCATIONS (200 per mode) BENCH_PROPAGATION_POLL_MS (5000, the guard's
+// default) BENCH_PROPAGATION_SPACING_MS (100: a logout every 50-150 ms). BENCH_FILTER applies to the case names
 // (tessera/refresh, redis/refresh, redis/ceiling, redis/refresh-x2, redis/propagation).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,6 +51,8 @@ const REPO = join(BENCH_DIR, '..');
 const TESSERA_MAIN = join(REPO, 'packages', 'server', 'dist', 'cli', 'main.js');
 const PRELOAD = pathToFileURL(join(HERE, 'eld-preload.mjs')).href;
 const PASSWORD = 'correct horse battery staple';
+// One issuer for every instance (the default would be http://127.0.0.1:<port>, one per instance).
+const ISSUER = 'http://tessera.bench.test';
 // The configuration's ceiling: high enough that floods measure the work, not the 429s.
 const HIGH = { max: 1_000_000, windowMs: 60_000 };
 
@@ -83,6 +86,8 @@ function settings(env = process.env) {
     seedPerUser: envInt('BENCH_REDIS_SEED_PER_USER', 1),
     ceilingRequests: envInt('BENCH_REDIS_CEILING_REQUESTS', 500_000),
     propagationRevocations: envInt('BENCH_PROPAGATION_REVOCATIONS', 200),
+    propagationPollMs: envInt('BENCH_PROPAGATION_POLL_MS', 5000),
+    propagationSpacingMs: envInt('BENCH_PROPAGATION_SPACING_MS', 100),
   };
 }
 
@@ -251,6 +256,7 @@ async function startTessera(plan, dir, extraEnv = {}) {
     configFile,
     JSON.stringify({
       logLevel: 'warn',
+      issuer: ISSUER,
       rateLimits: {
         loginPerIp: HIGH,
         loginPerEmailAndIp: HIGH,
@@ -628,6 +634,7 @@ async function main() {
       fmtRun,
       selected,
       startTessera,
+      issuer: ISSUER,
     });
   } else {
     if (cfg.servers.includes('tessera')) {
