@@ -198,10 +198,11 @@ export async function benchRedis(ctx) {
     // 1. 1,000 sessions in Redis.
     await seed(cfg.smallSessions - (await sessionsInRedis()));
     log(`  sessions in Redis: ${(await sessionsInRedis()).toLocaleString('en-US')}`);
-    await refreshCase('redis/refresh', { ports: [a.port], pids: [a.pid] });
+    if (ctx.selected(cfg, 'redis/refresh'))
+      await refreshCase('redis/refresh', { ports: [a.port], pids: [a.pid] });
 
     // 2. Seed up to 1,000,000 sessions; Redis memory per session is the seed's INFO memory delta.
-    if (cfg.largeSessions > cfg.smallSessions) {
+    if (cfg.largeSessions > cfg.smallSessions && ctx.selected(cfg, 'redis/refresh-1m')) {
       const before = await redis.info('memory');
       const n0 = await sessionsInRedis();
       await seed(cfg.largeSessions - n0);
