@@ -338,6 +338,20 @@ export const CONFIG_SCHEMA = T.Object(
       default: '127.0.0.1',
       description: 'address of the `/metrics` listener',
     }),
+    revocationStreamMaxClients: T.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      default: 1000,
+      description:
+        '`/auth/revocations/stream` (Server-Sent Events) connections at most; further ones get 503 and poll',
+    }),
+    revocationStreamHeartbeatMs: T.Integer({
+      minimum: SECOND,
+      maximum: 5 * MINUTE,
+      default: 15 * SECOND,
+      description:
+        'a comment line on every revocation stream this often, so proxies keep it open and guards notice a dead one (ms)',
+    }),
     revocationFeedSecret: opt(
       T.String({
         minLength: 32,

@@ -83,7 +83,12 @@ export {
   type PasswordProblem,
 } from './passwords.js';
 export { RevocationCutoffs } from './revocation-cutoffs.js';
-export { type FeedEntry, Revocations, toFeedEntry } from './revocations.js';
+export type {
+  RevocationStreamHandle,
+  RevocationStreamSink,
+  RevocationStreams,
+} from './revocation-streams.js';
+export { type FeedEntry, type RevocationPush, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
 export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
@@ -181,6 +186,7 @@ export function createTesseraService(opts: {
     events,
     config.accessTokenTtlSeconds + SKEW_SECONDS,
     () => clock.now(),
+    { signal: store.revocationSignal, maxStreams: config.revocationStreamMaxClients },
   );
   const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
   const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
@@ -242,12 +248,16 @@ export function createTesseraService(opts: {
       every(10_000, () => keys.load());
       // User, global and key cutoffs written by another instance reach this one's read paths
       // within a second (write paths and token issuance always catch up first).
+      // Announcements from the other instances (Redis pub/sub, PostgreSQL NOTIFY) make it at once;
+      // the timer covers the ones lost while a connection was down.
       await revocations.cutoffs.sync();
-      every(CUTOFF_SYNC_MS, () => revocations.cutoffs.sync());
+      revocations.listen();
+      every(CUTOFF_SYNC_MS, () => revocations.catchUp());
       every(60_000, maintain);
     },
     stop() {
       for (const timer of timers.splice(0)) clearInterval(timer);
+      revocations.stopListening();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { toFeedEntry } from '../../service/index.js';
 import { digits, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
+import { revocationStreamRoute } from './revocation-stream.js';
 
 /** What private_key_jwt assertions may be signed with: every asymmetric algorithm of @tessera/jwt. */
 const ASSERTION_ALGS = [
@@ -19,7 +20,7 @@ const ASSERTION_ALGS = [
 ];
 
 /**
- * JWKS, discovery metadata, the revocation feed (public unless
+ * JWKS, discovery metadata, the revocation feed and its stream (public unless
  * `revocationFeedSecret` is set) and health. `/metrics` has a listener of its
  * own (metrics-app.ts).
  */
@@ -85,6 +86,8 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
       };
     },
   );
+
+  revocationStreamRoute(app, ctx);
 
   app.get('/healthz', async (_request, reply) => {
     await service.health();

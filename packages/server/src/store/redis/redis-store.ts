@@ -7,6 +7,7 @@ import { RedisKeys } from './keys.js';
 import { RedisRateLimitStore } from './rate-limits.js';
 import { RedisRevocationStore } from './revocations.js';
 import { RedisSessionStore } from './sessions.js';
+import { RedisRevocationSignal } from './signal.js';
 
 /** The default key prefix: every key of the store starts with it. */
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
@@ -40,6 +41,8 @@ export class RedisStore implements Store {
   readonly meta: Store['meta'];
   readonly clients: Store['clients'];
   readonly tokenIds: Store['tokenIds'];
+  /** Redis pub/sub on `<prefix>revocations`. */
+  readonly revocationSignal: RedisRevocationSignal;
   #closed: Promise<void> | null = null;
 
   constructor(
@@ -59,11 +62,13 @@ export class RedisStore implements Store {
     this.clients = sql.clients;
     this.tokenIds = sql.tokenIds;
     this.users = withSessionCleanup(sql.users, this.sessions);
+    this.revocationSignal = new RedisRevocationSignal(client, `${prefix}revocations`);
   }
 
   /** Closes the Redis connection and the SQL store; calling it again is harmless. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      await this.revocationSignal.close();
       try {
         await this.client.quit();
       } catch {
