@@ -308,7 +308,7 @@ export async function benchRedis(ctx) {
           intervalMs: cfg.propagationPollMs,
         },
       ];
-      for (const mode of modes) {
+      for (const mode of modes.filter((m) => cfg.propagationModes.includes(m.transport))) {
         const access = [];
         for (let i = 0; i < cfg.propagationRevocations; i++)
           access.push((await login(a.port, i)).access_token);

@@ -21,7 +21,12 @@ const guard = createGuard({
   audience: spec.audience,
   algorithms: ['EdDSA'],
   jwksUri: `http://127.0.0.1:${spec.portB}/.well-known/jwks.json`,
-  revocations: { url: feed, intervalMs: spec.intervalMs, transport: spec.transport },
+  revocations: {
+    url: feed,
+    intervalMs: spec.intervalMs,
+    transport: spec.transport,
+    onError: (err) => process.stderr.write(`guard feed: ${err.message}\n`),
+  },
 });
 await guard.ready({ signal: AbortSignal.timeout(30_000) });
 

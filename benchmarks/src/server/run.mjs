@@ -88,6 +88,7 @@ function settings(env = process.env) {
     propagationRevocations: envInt('BENCH_PROPAGATION_REVOCATIONS', 200),
     propagationPollMs: envInt('BENCH_PROPAGATION_POLL_MS', 5000),
     propagationSpacingMs: envInt('BENCH_PROPAGATION_SPACING_MS', 100),
+    propagationModes: (env.BENCH_PROPAGATION_MODES ?? 'auto,poll').split(','),
   };
 }
 

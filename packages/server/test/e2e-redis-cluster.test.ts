@@ -151,6 +151,45 @@ if (skip !== undefined) {
       assert.equal((await refresh(b, s.refresh_token)).status, 401);
     });
 
+    it("the other instance's feed has the logout: polled after its last cursor, and pushed on its stream", async () => {
+      // Polling: a guard asks for what came after the cursor it was given (Redis's clock in
+      // microseconds: 16 digits).
+      const first = await api(b, 'GET', '/auth/revocations');
+      assert.equal(first.status, 200);
+      const cursor = String(first.body.cursor);
+      assert.ok(cursor.length >= 16, cursor);
+      // The stream of instance B, open before the logout on instance A.
+      const abort = new AbortController();
+      const stream = await fetch(`${b.url}/auth/revocations/stream`, { signal: abort.signal });
+      assert.equal(stream.status, 200);
+      const reader = (stream.body as ReadableStream<Uint8Array>)
+        .pipeThrough(new TextDecoderStream())
+        .getReader();
+      let received = '';
+      const until = async (text: string) => {
+        while (!received.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the stream ended before ${text}`);
+          received += value;
+        }
+      };
+      try {
+        await until('event: ready');
+        const s = await login(a, 'alice@example.com');
+        assert.equal((await api(a, 'POST', '/auth/logout', { token: s.access_token })).status, 204);
+        await until(s.session_id);
+        const next = await api(b, 'GET', `/auth/revocations?after=${cursor}`);
+        assert.equal(next.status, 200, JSON.stringify(next.body));
+        assert.ok(
+          next.body.revoked.some((e: { sid?: string }) => e.sid === s.session_id),
+          JSON.stringify(next.body),
+        );
+        assert.ok(String(next.body.cursor) > cursor);
+      } finally {
+        abort.abort();
+      }
+    });
+
     it('logout-all ends every session of the user on both instances', async () => {
       const s1 = await login(a, 'alice@example.com');
       const s2 = await login(b, 'alice@example.com');
