@@ -174,13 +174,18 @@ export async function benchRedis(ctx) {
         );
       });
       if (r.errors > 0) log(`  !! refresh errors ${r.errors}: ${r.errorSamples.join(' | ')}`);
-      const last = JSON.parse(readFileSync(file, 'utf8')).filter(Boolean);
+      // Every chain's last token must still rotate: try the first live one, and keep its successor
+      // in the file (the next case carries on with these chains).
+      const last = JSON.parse(readFileSync(file, 'utf8'));
+      const live = last.findIndex(Boolean);
       const again = await request(ports[0], {
         method: 'POST',
         path: '/auth/refresh',
-        body: { refresh_token: last[0] },
+        body: { refresh_token: last[live] },
       });
       expect(again.status === 200, `a chain's last token did not rotate after the run (${again.status})`);
+      last[live] = again.json.refresh_token;
+      writeFileSync(file, JSON.stringify(last), { mode: 0o600 });
       const c = {
         name,
         kind: 'refresh-client',
@@ -273,7 +278,8 @@ export async function benchRedis(ctx) {
       const more = [];
       for (let i = 0; i < cfg.sessions; i++) more.push((await login(b.port, i)).refresh_token);
       const file2 = join(dir, 'refresh-tokens-x2.json');
-      writeFileSync(file2, JSON.stringify([...JSON.parse(readFileSync(tokensFile, 'utf8')), ...more]), {
+      const alive = JSON.parse(readFileSync(tokensFile, 'utf8')).filter(Boolean);
+      writeFileSync(file2, JSON.stringify([...alive, ...more]), {
         mode: 0o600,
       });
       // The same 2 x sessions chains on one instance, the same placement, as the reference.
