@@ -22,7 +22,7 @@ export const HTTP_ERROR_CODES = {
     'A Bearer access token is required and none was sent (401, with WWW-Authenticate and no error attribute).',
   insufficient_scope: 'The access token is valid but lacks the role the route needs (403).',
   access_denied: 'The account is blocked, or registration is closed (403).',
-  not_found: 'No such route, user or live session (404).',
+  not_found: 'No such route, user, client, signing key or live session (404).',
   conflict:
     'The change conflicts with the current state (409): the email is taken, or it would leave no unblocked admin (removing the admin role from, blocking or deleting the last one).',
   too_many_requests:

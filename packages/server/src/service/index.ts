@@ -54,7 +54,7 @@ export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
 export { isEmail } from './email-address.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
-export { activeKeyIndex, type KeyState, keyStates } from './key-states.js';
+export { activeKeyIndex, type KeyState, keyStates, revocationStep, revokedSchedule } from './key-states.js';
 export { ADMIN_ROLE, isActiveAdmin } from './last-admin.js';
 export {
   type LoginAdmission,
@@ -86,7 +86,7 @@ export { RevocationCutoffs } from './revocation-cutoffs.js';
 export { type FeedEntry, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
-export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
+export { type RevokeKeyResult, type SigningKeyStatus, SigningKeys } from './signing-keys.js';
 export {
   type AccessTokenClaims,
   AccessTokens,
@@ -157,6 +157,14 @@ export function createTesseraService(opts: {
   const events = opts.events ?? silentEvents;
   const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
   const audit = new AuditLog(store.audit, clock);
+  const revocations = new Revocations(
+    store.revocations,
+    store.sessions,
+    events,
+    config.accessTokenTtlSeconds + SKEW_SECONDS,
+    () => clock.now(),
+    audit,
+  );
   const keys = new SigningKeys(
     store.keys,
     kek,
@@ -169,19 +177,13 @@ export function createTesseraService(opts: {
       retireAfterMs: (config.accessTokenTtlSeconds + SKEW_SECONDS) * 1000,
     },
     audit,
+    revocations,
   );
   const tokens = new AccessTokens(keys, {
     issuer: config.issuer,
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
   });
-  const revocations = new Revocations(
-    store.revocations,
-    store.sessions,
-    events,
-    config.accessTokenTtlSeconds + SKEW_SECONDS,
-    () => clock.now(),
-  );
   const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
   const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
     refreshIdleMs: config.refreshIdleMs,
@@ -241,9 +243,14 @@ export function createTesseraService(opts: {
       // Keys written by another instance or by `tessera keys rotate` are picked up within seconds.
       every(10_000, () => keys.load());
       // User, global and key cutoffs written by another instance reach this one's read paths
-      // within a second (write paths and token issuance always catch up first).
-      await revocations.cutoffs.sync();
-      every(CUTOFF_SYNC_MS, () => revocations.cutoffs.sync());
+      // within a second (write paths and token issuance always catch up first); a key revoked
+      // elsewhere leaves this instance's JWKS and signing at the same time.
+      const followRevocations = async () => {
+        await revocations.cutoffs.sync();
+        await keys.reloadIfRevoked();
+      };
+      await followRevocations();
+      every(CUTOFF_SYNC_MS, followRevocations);
       every(60_000, maintain);
     },
     stop() {
