@@ -174,6 +174,30 @@ describe('@tessera/client/dpop: proofs', () => {
     assert.equal((await client.fetch(`${BASE}/api/x`)).status, 200, 'the victim still refreshes');
   });
 
+  test('a proof the server refuses (a clock 10 minutes off) is ERR_CLIENT_DPOP_REFUSED at login, a sign-out at refresh', async () => {
+    const clock = new FakeClock();
+    const server = new FakeServer();
+    let skew = 0;
+    server.dpop = { nonces: false, now: () => clock.now() + skew };
+    const { client } = setup({ server, clock });
+    await client.login('ada@example.com', PASSWORD);
+    skew = 10 * 60_000;
+    await assert.rejects(client.login('ada@example.com', PASSWORD), (err: TesseraClientError) => {
+      assert.equal(err.code, 'ERR_CLIENT_DPOP_REFUSED');
+      assert.equal(err.status, 400);
+      return true;
+    });
+    // An API refusing the proof answers 401 invalid_dpop_proof: returned as is (a refresh would not help).
+    const res = await client.fetch(`${BASE}/api/x`);
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('www-authenticate')!, /invalid_dpop_proof/);
+    assert.equal(server.count('POST /auth/refresh'), 0);
+    await clock.advance(600_000);
+    assert.equal(await client.getAccessToken(), null);
+    assert.equal(client.status, 'signed-out');
+    assert.deepEqual(server.proofErrors, ['ERR_DPOP_IAT', 'ERR_DPOP_IAT', 'ERR_DPOP_IAT']);
+  });
+
   test('a server that issues Bearer tokens gets Bearer: no scheme change, no proof on API calls', async () => {
     const server = new FakeServer();
     const { client } = setup({ server });
@@ -338,7 +362,7 @@ describe('@tessera/client/dpop: server nonces', () => {
     assert.equal(server.count('GET /api/x'), 2);
     assert.equal(server.count('POST /auth/refresh'), 0, 'use_dpop_nonce is not invalid_token');
     const logins = server.count('POST /auth/login');
-    await assert.rejects(client.login('ada@example.com', PASSWORD), code('ERR_CLIENT_INVALID_REQUEST'));
+    await assert.rejects(client.login('ada@example.com', PASSWORD), code('ERR_CLIENT_DPOP_REFUSED'));
     assert.equal(server.count('POST /auth/login'), logins + 2);
   });
 
