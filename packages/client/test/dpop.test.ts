@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { accessTokenHash, jwkThumbprint, verifyDpopProof } from '@tessera/jwt';
 import axios, { type AxiosError } from 'axios';
+import { secureStoreKeyStore } from '../../../examples/client/dpop-react-native.js';
 import { attachAxios } from '../src/axios.js';
 import { type DpopKeyStore, dpop, memoryKeyStore } from '../src/dpop.js';
 import { type ClientOptions, createClient, TesseraClientError } from '../src/index.js';
@@ -304,6 +305,31 @@ describe('@tessera/client/dpop: the key', () => {
     assert.equal((await b.fetch(`${BASE}/api/x`)).status, 200);
     assert.match(server.requests.at(-1)!.headers.get('authorization')!, /^DPoP /);
     assert.equal(new Set(server.proofs.map((p) => p.proof.jkt)).size, 1);
+  });
+
+  test('the React Native key store of examples/client: kept in the secure store across a restart, non-extractable in memory, deleted at logout', async () => {
+    const items = new Map<string, string>();
+    const secureStore = {
+      getItemAsync: async (k: string) => items.get(k) ?? null,
+      setItemAsync: async (k: string, v: string) => void items.set(k, v),
+      deleteItemAsync: async (k: string) => void items.delete(k),
+    };
+    const storage = new MemoryStorage();
+    const first = setup({ storage, keyStore: secureStoreKeyStore(secureStore) });
+    await first.client.login('ada@example.com', PASSWORD);
+    assert.ok(items.has('tessera.dpop_key'));
+    const pair = (await secureStoreKeyStore(secureStore).get())!;
+    assert.equal(pair.privateKey.extractable, false);
+    const second = setup({
+      storage,
+      keyStore: secureStoreKeyStore(secureStore),
+      server: first.server,
+      clock: first.clock,
+    });
+    assert.equal(await second.client.restore(), true, 'the restarted app refreshes with the same key');
+    assert.equal(new Set(first.server.proofs.map((p) => p.proof.jkt)).size, 1);
+    await second.client.logout();
+    assert.equal(items.has('tessera.dpop_key'), false);
   });
 
   test('dpop() needs WebCrypto; dpop: true is refused with a pointer to the subpath', () => {
