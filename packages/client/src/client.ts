@@ -126,7 +126,8 @@ export function createClient(options: ClientOptions): TesseraClient {
     emit(was === 'signed-in' ? 'refreshed' : 'signed-in');
   };
 
-  const end = async (share: boolean) => {
+  /** Signs out here; `share`: tells the other tabs. `drop`: deletes the DPoP key from its store too. */
+  const end = async (share: boolean, drop = share || !browser) => {
     access = refreshToken = undefined;
     expiresAt = 0;
     generation++;
@@ -139,7 +140,7 @@ export function createClient(options: ClientOptions): TesseraClient {
     }
     await storage?.removeItem(key);
     // A new session gets a new key. Another tab's sign-out leaves the stored key to that tab.
-    await signer?.forget(share || !browser);
+    await signer?.forget(drop);
   };
 
   const tabs = browser
@@ -235,7 +236,7 @@ export function createClient(options: ClientOptions): TesseraClient {
     // unless a login or another tab's refresh brought a new token while this request was out.
     const err = await refusal(res, { 400: NOT_SIGNED_IN });
     if (generation !== start) return;
-    if (err.code === NOT_SIGNED_IN) await end(status === 'signed-in');
+    if (err.code === NOT_SIGNED_IN) await end(status === 'signed-in', true);
     throw err;
   };
 
