@@ -7,22 +7,25 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { jwkThumbprint } from '@tessera/jwt';
+import { decodeJwtUnverified, jwkThumbprint } from '@tessera/jwt';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
+import { CONFIG_SCHEMA } from '../../server/src/config/schema.js';
+import { addUser, PASSWORD as USER_PASSWORD } from '../../server/test/helpers/service.js';
 import type * as Dpop from '../src/dpop.js';
-import { launchBrowser, skipBrowser } from './support/browser-harness.js';
+import { type Harness, launchBrowser, skipBrowser, startHarness } from './support/browser-harness.js';
 import { FakeServer } from './support/fake-server.js';
 
 declare global {
   interface Window {
+    /** The same module as window.tessera: the bundle exports `@tessera/client/dpop` too. */
     tesseraDpop: typeof Dpop;
   }
 }
 
 const PASSWORD = 'right password';
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera dpop test</title>
-<script type="module">import * as t from '/client.js'; window.tessera = t; window.tesseraDpop = t;</script>`;
+<script type="module">import * as t from '/client.js'; window.tessera = t;</script>`;
 
 async function bundle(): Promise<string> {
   const src = fileURLToPath(new URL('../src/', import.meta.url));
@@ -55,8 +58,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 async function openTab(page: Page, origin: string): Promise<void> {
   if (page.url().startsWith(origin)) await page.reload();
   else await page.goto(`${origin}/`);
-  await page.waitForFunction(() => window.tesseraDpop !== undefined);
+  await page.waitForFunction(() => window.tessera !== undefined);
   await page.evaluate(() => {
+    window.tesseraDpop = window.tessera as unknown as typeof Dpop;
     window.client = window.tessera.createClient({
       baseUrl: location.origin,
       mode: 'browser',
@@ -182,6 +186,66 @@ describe('@tessera/client/dpop in Chromium', { skip: skipBrowser }, () => {
     assert.ok(next);
     assert.notEqual(next.publicJwk.x, key.publicJwk.x);
     assert.notEqual(fake.proofs.at(-1)!.proof.jkt, jkt);
+    await page.close();
+  });
+});
+
+/** Until the server speaks DPoP (its `dpop` configuration), there is nothing to test against. */
+const noServerDpop =
+  'dpop' in CONFIG_SCHEMA.properties ? false : 'the server has no DPoP support (no `dpop` config)';
+
+describe('@tessera/client/dpop in Chromium against the Tessera app', {
+  skip: skipBrowser || noServerDpop,
+}, () => {
+  let h: Harness;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  before(async () => {
+    h = await startHarness({ config: { dpop: { nonce: true } } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  test('browser mode with server nonces: a bound cookie session survives a reload through the IndexedDB key', async () => {
+    await addUser(h.t.service, 'grace@example.com');
+    const page = await browser.context.newPage();
+    await openTab(page, h.origin);
+    await page.evaluate((p) => window.client.login('grace@example.com', p), USER_PASSWORD);
+    const key = await storedKey(page);
+    assert.ok(key);
+    assert.equal(key.extractable, false);
+    assert.equal(key.exported, 'InvalidAccessError');
+    const jkt = jwkThumbprint({ kty: 'EC', crv: 'P-256', x: key.publicJwk.x!, y: key.publicJwk.y! });
+    const bound = async () => {
+      const token = (await page.evaluate(() => window.client.getAccessToken())) as string;
+      return (decodeJwtUnverified(token).payload.cnf as { jkt?: string } | undefined)?.jkt;
+    };
+    assert.equal(await bound(), jkt, 'the access token is bound to the IndexedDB key');
+    const me = () =>
+      page.evaluate(async () => {
+        const res = await window.client.fetch('/auth/me');
+        return { status: res.status, body: await res.json() };
+      });
+    assert.deepEqual((await me()).status, 200);
+
+    await openTab(page, h.origin);
+    assert.equal(await page.evaluate(() => window.client.restore()), true);
+    assert.equal(await bound(), jkt, 'after the reload: the same key, the cookie session refreshed');
+    const after = await me();
+    assert.equal(after.status, 200);
+    assert.equal(after.body.email, 'grace@example.com');
+
+    await page.evaluate(() => window.client.logout());
+    assert.equal(await storedKey(page), null);
+    await openTab(page, h.origin);
+    assert.equal(
+      await page.evaluate(() => window.client.restore()),
+      false,
+      'the session ended on the server',
+    );
     await page.close();
   });
 });
