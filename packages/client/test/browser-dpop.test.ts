@@ -188,6 +188,27 @@ describe('@tessera/client/dpop in Chromium', { skip: skipBrowser }, () => {
     assert.notEqual(fake.proofs.at(-1)!.proof.jkt, jkt);
     await page.close();
   });
+
+  test('two tabs that make their first proof at the same time end up with one key in IndexedDB', async () => {
+    const [a, b] = [await browser.context.newPage(), await browser.context.newPage()];
+    await openTab(a, origin);
+    await openTab(b, origin);
+    await a.evaluate(() => window.tesseraDpop.indexedDbKeyStore(location.origin).delete());
+    const before = fake.proofs.length;
+    await Promise.all(
+      [a, b].map((page) => page.evaluate((p) => window.client.login('ada@example.com', p), PASSWORD)),
+    );
+    const logins = fake.proofs.slice(before).filter((p) => p.path === '/auth/login');
+    assert.equal(logins.length, 2);
+    assert.equal(logins[0]!.proof.jkt, logins[1]!.proof.jkt, 'both tabs signed with the same key');
+    const stored = await storedKey(b);
+    assert.equal(
+      jwkThumbprint({ kty: 'EC', crv: 'P-256', x: stored!.publicJwk.x!, y: stored!.publicJwk.y! }),
+      logins[0]!.proof.jkt,
+    );
+    await a.close();
+    await b.close();
+  });
 });
 
 /** Until the server speaks DPoP (its `dpop` configuration), there is nothing to test against. */
