@@ -206,6 +206,8 @@ export function createClient(options: ClientOptions): TesseraClient {
       }
     };
     const res = await go();
+    if (!signer) return res;
+    // The auth server says use_dpop_nonce in a 400's body (RFC 9449 §8).
     const error =
       res.status === 400
         ? (
@@ -215,7 +217,7 @@ export function createClient(options: ClientOptions): TesseraClient {
               .catch(() => 0)
           )?.error
         : undefined;
-    return signer?.nonce(url, (name) => res.headers.get(name), error) ? go() : res;
+    return signer.nonce(url, (name) => res.headers.get(name), error) ? go() : res;
   };
 
   /** Trades the refresh token (cookie or body) for a new pair. `start`: the generation it set out from. */
