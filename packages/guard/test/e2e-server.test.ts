@@ -115,7 +115,11 @@ describe('tessera serve + @tessera/guard over real sockets (Express and Fastify)
 
       const anonymous = await get(app, '/profile');
       assert.equal(anonymous.status, 401, `${app.name}: ${show(anonymous)}`);
-      assert.equal(anonymous.wwwAuthenticate, `Bearer realm="${REALM}"`, app.name);
+      assert.equal(
+        anonymous.wwwAuthenticate,
+        `Bearer realm="${REALM}", DPoP realm="${REALM}", algs="ES256 EdDSA PS256 RS256"`,
+        app.name,
+      );
     }
   });
 

@@ -6,6 +6,7 @@ import { AuditLog } from './audit.js';
 import { Clients } from './clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { DeviceTokens } from './device-tokens.js';
+import { DpopProofs } from './dpop.js';
 import { type ServiceEvents, silentEvents } from './events.js';
 import { LoginThrottle } from './login-throttle.js';
 import { OAuth } from './oauth.js';
@@ -51,6 +52,13 @@ export {
 } from './clients.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
+export {
+  type DpopCheck,
+  type DpopErrorCode,
+  type DpopPolicy,
+  DpopProofs,
+  type DpopRequest,
+} from './dpop.js';
 export { isEmail } from './email-address.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
@@ -129,6 +137,8 @@ export interface TesseraService {
   readonly clients: Clients;
   /** The OAuth token, revocation and introspection endpoints' logic. */
   readonly oauth: OAuth;
+  /** DPoP proofs (RFC 9449): checks, replay memory and nonces. */
+  readonly dpop: DpopProofs;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -195,7 +205,7 @@ export function createTesseraService(opts: {
     perAccountAndIp: config.rateLimits.loginPerEmailAndIp,
     perAccount: config.rateLimits.loginPerEmail,
   });
-  const clients = new Clients(store, clock);
+  const clients = new Clients(store, clock, revocations);
   const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, config.issuer);
   const timers: NodeJS.Timeout[] = [];
 
@@ -236,6 +246,7 @@ export function createTesseraService(opts: {
     },
     clients,
     oauth,
+    dpop: new DpopProofs(store, kek, clock, config.dpop, config.issuer),
     maintain,
     async start() {
       await keys.load();

@@ -57,6 +57,8 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     introspection_endpoint_auth_methods_supported: clientAuth,
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    // RFC 9449 §5.1: the proof algorithms the token endpoint and the server's own routes accept.
+    dpop_signing_alg_values_supported: [...service.dpop.algorithms],
     tessera_refresh_endpoint: `${base}/auth/refresh`,
     tessera_revocation_feed: `${base}/auth/revocations`,
     tessera_access_token_audience: config.audience,
