@@ -12,7 +12,8 @@ import { CONSOLE_CSP } from '../src/http/console.js';
 import { createMetrics } from '../src/http/metrics.js';
 import { bearer, json, openTestApp, signIn, type TestApp } from './helpers/http.js';
 
-const INDEX = '<!doctype html><meta name="tessera-registration" content="%TESSERA_REGISTRATION%"><title>t</title>';
+const INDEX =
+  '<!doctype html><meta name="tessera-registration" content="%TESSERA_REGISTRATION%"><title>t</title>';
 
 async function consoleDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-console-files-'));
@@ -37,7 +38,9 @@ describe('the console, served at /', () => {
 
   const app = (consoleOn: boolean) =>
     buildApp({
-      service: Object.assign(Object.create(t.service), { config: { ...t.service.config, console: consoleOn } }),
+      service: Object.assign(Object.create(t.service), {
+        config: { ...t.service.config, console: consoleOn },
+      }),
       metrics: createMetrics({ defaultMetrics: false }),
       logger: false,
       consoleDir: dir,
@@ -54,7 +57,12 @@ describe('the console, served at /', () => {
       assert.equal(res.headers['x-frame-options'], 'DENY');
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.match(res.body, /content="closed"/);
-      for (const part of ["default-src 'self'", "frame-ancestors 'none'", "script-src 'self'", "style-src 'self'"]) {
+      for (const part of [
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+      ]) {
         assert.ok(CONSOLE_CSP.includes(part), part);
       }
       assert.ok(!CONSOLE_CSP.includes('unsafe-inline') && !CONSOLE_CSP.includes('http'), CONSOLE_CSP);
