@@ -60,9 +60,13 @@ export function AuditPage() {
 
   // Emails for the user ids on the page, looked up once each.
   useEffect(() => {
-    const ids = [...new Set((events ?? []).map((e) => e.userId).filter((id): id is string => !!id))].filter(
-      (id) => !(id in emails),
-    );
+    const ids = [
+      ...new Set(
+        (events ?? [])
+          .flatMap((e) => [e.userId, typeof e.details.by === 'string' ? e.details.by : null])
+          .filter((id): id is string => !!id),
+      ),
+    ].filter((id) => !(id in emails));
     if (ids.length === 0) return;
     void Promise.all(
       ids.map((id) =>
@@ -157,7 +161,7 @@ export function AuditPage() {
                     </td>
                     <td data-label="Address">{e.ip ?? <span class="muted">—</span>}</td>
                     <td data-label="Details" class="details">
-                      <Details details={e.details} />
+                      <Details details={e.details} emails={emails} />
                     </td>
                   </tr>
                 ))}
@@ -190,7 +194,7 @@ function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
 
-function Details(props: { details: Record<string, unknown> }) {
+function Details(props: { details: Record<string, unknown>; emails: Record<string, string> }) {
   const entries = Object.entries(props.details);
   if (entries.length === 0) return <span class="muted">—</span>;
   return (

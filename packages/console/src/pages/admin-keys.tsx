@@ -113,7 +113,6 @@ export function KeysPage() {
                   <th scope="col">Key id</th>
                   <th scope="col">Algorithm</th>
                   <th scope="col">State</th>
-                  <th scope="col">Created</th>
                   <th scope="col">Signs from</th>
                   <th scope="col">Expires</th>
                   <th scope="col">
@@ -132,9 +131,6 @@ export function KeysPage() {
                       <td data-label="Algorithm">{k.alg}</td>
                       <td data-label="State">
                         <span class={`badge badge-state-${state}`}>{STATE_TEXT[state]}</span>
-                      </td>
-                      <td data-label="Created">
-                        <When iso={k.created_at} />
                       </td>
                       <td data-label="Signs from">
                         <When iso={k.activates_at} />

@@ -66,10 +66,10 @@ export function TokenPage() {
           </div>
         )}
         {source === 'current' && token && (
-          <p class="token-text">
-            <span class="sr-only">Your access token: </span>
+          <details class="token-raw">
+            <summary>Show the raw token</summary>
             <code>{token}</code>
-          </p>
+          </details>
         )}
         {error && <Notice kind="error">{error}</Notice>}
       </Card>
@@ -203,6 +203,11 @@ function Countdown(props: { exp: number | undefined }) {
 }
 
 function clock(seconds: number): string {
+  if (seconds >= 86400) {
+    const d = Math.floor(seconds / 86400);
+    const hours = Math.floor((seconds % 86400) / 3600);
+    return `${d} d ${hours} h`;
+  }
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
