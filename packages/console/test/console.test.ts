@@ -206,12 +206,12 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
 
       await page.getByRole('link', { name: 'Signing keys' }).click();
       await heading(page, 'Signing keys');
-      const rows = page.getByRole('row');
       await page.getByRole('cell', { name: 'signing' }).waitFor();
-      const before = await rows.count();
+      const before = await page.locator('tbody tr').count();
       await page.getByRole('button', { name: 'Rotate', exact: true }).click();
       await page.getByText(/is published and starts signing/).waitFor();
-      assert.equal(await rows.count(), before + 1);
+      // The list reloads after the notice: one key more.
+      await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length === n, before + 1);
       // Revoke: done where the server has the endpoint, a clear message where it does not.
       await page
         .getByRole('button', { name: /^Revoke key / })
@@ -233,7 +233,21 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
       await page.getByText('until it expires').waitFor();
       await page.getByText('No findings').waitFor();
 
+      // The current token with one claim changed: the server's key no longer verifies it.
+      const current = (await page.locator('.token-raw code').textContent()) ?? '';
+      const [header, payload, signature] = current.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, roles: ['admin', 'root'] })).toString('base64url')}.${signature}`;
       await page.getByText('Paste a JWT').click();
+      await page.getByLabel('JWT', { exact: true }).fill(tampered);
+      await page.getByText('Invalid signature').waitFor();
+      // A kid the server never published.
+      const otherKid = Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'at+jwt', kid: 'not-ours' })).toString(
+        'base64url',
+      );
+      await page.getByLabel('JWT', { exact: true }).fill(`${otherKid}.${payload}.${signature}`);
+      await page.getByText('Unknown key').waitFor();
+
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const forged = `${b64({ alg: 'none' })}.${b64({ sub: '1', password: 'hunter2' })}.`;
       await page.getByLabel('JWT', { exact: true }).fill(forged);
@@ -244,6 +258,39 @@ describe('the console in Chromium', { skip: skipBrowser }, () => {
       await page.getByText('No expiry: this token never expires.').waitFor();
     } finally {
       await close();
+    }
+  });
+
+  it('changes the password, then logs out everywhere', async () => {
+    const { page, close } = await open();
+    const other = await open();
+    const who = { email: 'grace@example.com', password: 'copper window garden 88' };
+    try {
+      const res = await fetch(`${server.url}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(who),
+      });
+      assert.equal(res.status, 201);
+      await signIn(page, server.url, who);
+      await page.getByLabel('Current password').fill('not the password');
+      await page.getByLabel('New password', { exact: true }).fill('amber valley beacon 54');
+      await page.getByLabel('Repeat the new password').fill('amber valley beacon 54');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('The current password is wrong.').waitFor();
+      await page.getByLabel('Current password').fill(who.password);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Password changed.').waitFor();
+
+      await signIn(other.page, server.url, { ...who, password: 'amber valley beacon 54' });
+      await page.getByRole('button', { name: 'Log out everywhere' }).click();
+      await page.getByRole('button', { name: 'Yes, log out everywhere' }).click();
+      await heading(page, 'Sign in');
+      await other.page.getByRole('link', { name: 'Token inspector' }).click();
+      await other.page.getByRole('link', { name: 'My account' }).click();
+      await heading(other.page, 'Sign in');
+    } finally {
+      await Promise.all([close(), other.close()]);
     }
   });
 
