@@ -68,7 +68,12 @@ export class ApiError extends Error {
 /** The client of this page's origin (the console is served by the Tessera server itself). */
 export const client: TesseraClient = createClient({ baseUrl: location.origin, mode: 'browser' });
 
-/** `open` or `closed`, from the index page's meta tag (filled in by the server). */
+/**
+ * `open` or `closed`, from the index page's meta tag (filled in by the server).
+ *
+ * @example
+ * if (registration() === 'closed') hideRegisterLink();
+ */
 export function registration(): 'open' | 'closed' {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="tessera-registration"]');
   return meta?.content === 'closed' ? 'closed' : 'open';
@@ -77,6 +82,9 @@ export function registration(): 'open' | 'closed' {
 /**
  * A JSON call with the access token; a refused one throws ApiError. A session that ended
  * (revoked, logged out elsewhere) signs the client out and throws ERR_CLIENT_NOT_SIGNED_IN.
+ *
+ * @example
+ * const { sessions } = await api<{ sessions: SessionView[] }>('/auth/sessions');
  */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const res = await client.fetch(path, {
@@ -96,7 +104,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-/** A sentence for an error of a call, for the page. */
+/**
+ * A sentence for an error of a call, for the page.
+ *
+ * @example
+ * catch (err) { setError(describeError(err)); }
+ */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) return capitalize(err.message);
   if (err instanceof TesseraClientError) {

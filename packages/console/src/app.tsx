@@ -17,11 +17,6 @@ function currentRoute(): string {
   return hash.startsWith('/') ? hash : '/account';
 }
 
-/** Navigates to a route of the console. */
-export function go(route: string): void {
-  location.hash = route;
-}
-
 const NAV: { route: string; label: string; admin?: boolean }[] = [
   { route: '/account', label: 'My account' },
   { route: '/token', label: 'Token inspector' },
@@ -30,7 +25,12 @@ const NAV: { route: string; label: string; admin?: boolean }[] = [
   { route: '/admin/keys', label: 'Signing keys', admin: true },
 ];
 
-/** The whole console. */
+/**
+ * The whole console.
+ *
+ * @example
+ * render(<App />, document.getElementById('app') as HTMLElement);
+ */
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [route, setRoute] = useState(currentRoute());

@@ -60,7 +60,12 @@ function params(alg: string): Params | undefined {
   }
 }
 
-/** The server's published keys (`/.well-known/jwks.json`). */
+/**
+ * The server's published keys (`/.well-known/jwks.json`).
+ *
+ * @example
+ * const keys = await fetchJwks(); // [{ kty: 'OKP', crv: 'Ed25519', kid, x, alg: 'EdDSA' }]
+ */
 export async function fetchJwks(): Promise<Jwk[]> {
   const res = await fetch('/.well-known/jwks.json', { credentials: 'omit' });
   if (!res.ok) throw new Error(`the JWKS answered ${res.status}`);

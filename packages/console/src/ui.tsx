@@ -2,7 +2,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-/** A status message: `error` and `success` are announced to screen readers. */
+/**
+ * A status message: `error` and `success` are announced to screen readers.
+ *
+ * @example
+ * <Notice kind="error">Wrong email or password.</Notice>
+ */
 export function Notice(props: { kind: 'error' | 'success' | 'info' | 'warn'; children: ComponentChildren }) {
   const role = props.kind === 'error' ? 'alert' : 'status';
   return (
@@ -12,7 +17,12 @@ export function Notice(props: { kind: 'error' | 'success' | 'info' | 'warn'; chi
   );
 }
 
-/** What a list shows when it has nothing in it. */
+/**
+ * What a list shows when it has nothing in it.
+ *
+ * @example
+ * <Empty title="No users yet">Accounts appear here once someone registers.</Empty>
+ */
 export function Empty(props: { title: string; children?: ComponentChildren }) {
   return (
     <div class="empty">
@@ -22,7 +32,12 @@ export function Empty(props: { title: string; children?: ComponentChildren }) {
   );
 }
 
-/** A page heading with an optional line under it. */
+/**
+ * A page heading with an optional line under it.
+ *
+ * @example
+ * <PageHeader title="Users" lead="Every account on this server." />
+ */
 export function PageHeader(props: { title: string; lead?: ComponentChildren; actions?: ComponentChildren }) {
   return (
     <div class="page-header">
@@ -37,7 +52,12 @@ export function PageHeader(props: { title: string; lead?: ComponentChildren; act
   );
 }
 
-/** A card with a title. */
+/**
+ * A card with a title.
+ *
+ * @example
+ * <Card title="Profile" id="profile">…</Card>
+ */
 export function Card(props: {
   title?: string;
   id?: string;
@@ -58,7 +78,12 @@ export function Card(props: {
   );
 }
 
-/** Role and permission names as small badges. */
+/**
+ * Role and permission names as small badges.
+ *
+ * @example
+ * <Badges names={['user', 'admin']} />
+ */
 export function Badges(props: { names: string[]; empty?: string }) {
   if (props.names.length === 0) return <span class="muted">{props.empty ?? 'none'}</span>;
   return (
@@ -72,7 +97,12 @@ export function Badges(props: { names: string[]; empty?: string }) {
   );
 }
 
-/** A date as `6 Dec 2026, 09:41` in the reader's locale, with the ISO time on hover. */
+/**
+ * A date as `6 Dec 2026, 09:41` in the reader's locale, with the ISO time on hover.
+ *
+ * @example
+ * <When iso="2026-12-06T09:41:00.000Z" /> // Dec 6, 2026, 9:41 AM
+ */
 export function When(props: { iso: string | null | undefined }) {
   if (!props.iso) return <span class="muted">—</span>;
   const date = new Date(props.iso);
@@ -83,14 +113,24 @@ export function When(props: { iso: string | null | undefined }) {
   );
 }
 
-/** A long id shortened to its start, whole on hover and for screen readers. */
+/**
+ * A long id shortened to its start, whole on hover and for screen readers.
+ *
+ * @example
+ * <ShortId id={key.kid} /> // jjIO8_H-BXZU…
+ */
 export function ShortId(props: { id: string; keep?: number }) {
   const keep = props.keep ?? 12;
   if (props.id.length <= keep + 2) return <code>{props.id}</code>;
   return <code title={props.id}>{props.id.slice(0, keep)}…</code>;
 }
 
-/** `3 min ago`, `in 2 h`: a duration from now. */
+/**
+ * `3 min ago`, `in 2 h`: a duration from now.
+ *
+ * @example
+ * relative(Date.now() - 5 * 60_000); // '5 min ago'
+ */
 export function relative(ms: number, now = Date.now()): string {
   const delta = Math.round((ms - now) / 1000);
   const abs = Math.abs(delta);
@@ -104,7 +144,12 @@ export function relative(ms: number, now = Date.now()): string {
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** `Chrome on Linux` from a user agent; `Unknown device` without one. */
+/**
+ * `Chrome on Linux` from a user agent; `Unknown device` without one.
+ *
+ * @example
+ * deviceName('Mozilla/5.0 (X11; Linux x86_64) … Chrome/131.0 Safari/537.36'); // 'Chrome on Linux'
+ */
 export function deviceName(userAgent: string | null | undefined): string {
   if (!userAgent) return 'Unknown device';
   const ua = userAgent;
@@ -140,7 +185,12 @@ export function deviceName(userAgent: string | null | undefined): string {
   return browser ?? os ?? (ua.length > 40 ? `${ua.slice(0, 40)}…` : ua);
 }
 
-/** Re-renders every `ms` (for countdowns and "3 min ago"). */
+/**
+ * Re-renders every `ms` (for countdowns and "3 min ago").
+ *
+ * @example
+ * const now = useTick(1000); // re-renders every second
+ */
 export function useTick(ms: number): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -150,7 +200,12 @@ export function useTick(ms: number): number {
   return now;
 }
 
-/** A button that runs an async action, disabled while it runs. */
+/**
+ * A button that runs an async action, disabled while it runs.
+ *
+ * @example
+ * <ActionButton kind="danger" onClick={() => revoke(id)}>Revoke</ActionButton>
+ */
 export function ActionButton(props: {
   onClick: () => Promise<void> | void;
   children: ComponentChildren;
@@ -180,7 +235,12 @@ export function ActionButton(props: {
   );
 }
 
-/** Splits `admin, editor` into names. */
+/**
+ * Splits `admin, editor` into names.
+ *
+ * @example
+ * nameList('user, admin  admin'); // ['user', 'admin']
+ */
 export function nameList(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }

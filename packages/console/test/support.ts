@@ -1,9 +1,6 @@
 // A real `tessera serve` (the built CLI, with the built console) and Chromium through
 // playwright-core, for the console's tests and its screenshots.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type AuthServer, startAuthServer } from '../../guard/test/e2e-support/auth-server.js';
@@ -29,12 +26,22 @@ export const skipBrowser: string | false =
         ? 'the console is not built: npm run build (with CI=true this is a failure)'
         : false;
 
-/** Starts `tessera serve` with an admin account; `config` adds keys to its config file. */
+/**
+ * Starts `tessera serve` with an admin account; `config` adds keys to its config file.
+ *
+ * @example
+ * const server = await startServer({ registration: 'closed' }); // … await server.stop();
+ */
 export function startServer(config: Record<string, unknown> = {}): Promise<AuthServer> {
   return startAuthServer({ admin: ADMIN, config });
 }
 
-/** Chromium, headless, with the launch arguments of the client's browser tests. */
+/**
+ * Chromium, headless, with the launch arguments of the client's browser tests.
+ *
+ * @example
+ * const browser = await launch(); // … await browser.close();
+ */
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -51,7 +58,12 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own cookies) at a viewport size. */
+/**
+ * A fresh browser profile (its own cookies) at a viewport size.
+ *
+ * @example
+ * const page = await (await newContext(browser, { width: 390, height: 844 })).newPage();
+ */
 export async function newContext(
   browser: Browser,
   viewport: { width: number; height: number } = { width: 1280, height: 800 },
@@ -62,7 +74,12 @@ export async function newContext(
   return context;
 }
 
-/** Every console message and page error of a page, kept for assertions. */
+/**
+ * Every console message and page error of a page, kept for assertions.
+ *
+ * @example
+ * const messages = recordConsole(page); // ['error: …']
+ */
 export function recordConsole(page: Page): string[] {
   const messages: string[] = [];
   page.on('console', (m) => {
@@ -72,7 +89,12 @@ export function recordConsole(page: Page): string[] {
   return messages;
 }
 
-/** Opens the console and signs in through its form; resolves on "My account". */
+/**
+ * Opens the console and signs in through its form; resolves on "My account".
+ *
+ * @example
+ * await signIn(page, server.url, ADMIN);
+ */
 export async function signIn(
   page: Page,
   url: string,
@@ -83,10 +105,4 @@ export async function signIn(
   await page.getByLabel('Password', { exact: true }).fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
-}
-
-/** A temporary directory, removed by the returned function. */
-export async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'tessera-console-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -3,7 +3,12 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, client, describeError, type Me, type SessionView } from '../api.js';
 import { ActionButton, Badges, Card, deviceName, Empty, Notice, PageHeader, relative, When } from '../ui.js';
 
-/** The signed-in user's own account. */
+/**
+ * The signed-in user's own account.
+ *
+ * @example
+ * <AccountPage me={me} onSigningOut={() => (leaving.current = true)} />
+ */
 export function AccountPage(props: { me: Me; onSigningOut: () => void }) {
   const { me } = props;
   return (
@@ -111,7 +116,12 @@ function Sessions(props: { onSigningOut: () => void }) {
   );
 }
 
-/** A table of sessions, with a revoke button on each row. */
+/**
+ * A table of sessions, with a revoke button on each row.
+ *
+ * @example
+ * <SessionTable sessions={sessions} onRevoke={(s) => revoke(s)} />
+ */
 export function SessionTable(props: {
   sessions: SessionView[];
   onRevoke?: (s: SessionView) => Promise<void>;

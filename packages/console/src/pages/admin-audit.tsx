@@ -32,7 +32,12 @@ interface Filters {
   user: string;
 }
 
-/** The audit log page. */
+/**
+ * The audit log page.
+ *
+ * @example
+ * <AuditPage /> // at #/admin/audit
+ */
 export function AuditPage() {
   const [filters, setFilters] = useState<Filters>({ type: '', user: '' });
   const [form, setForm] = useState<Filters>({ type: '', user: '' });

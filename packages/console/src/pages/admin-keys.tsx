@@ -24,7 +24,12 @@ const STATE_TEXT: Record<State, string> = {
   expired: 'expired',
 };
 
-/** The signing keys page. */
+/**
+ * The signing keys page.
+ *
+ * @example
+ * <KeysPage /> // at #/admin/keys
+ */
 export function KeysPage() {
   const [keys, setKeys] = useState<KeyView[] | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -4,7 +4,12 @@ import { ApiError, api, describeError, type Me, type UserView } from '../api.js'
 import { ActionButton, Badges, Card, Empty, Notice, nameList, PageHeader, When } from '../ui.js';
 import { SessionTable } from './account.js';
 
-/** The page of one user. */
+/**
+ * The page of one user.
+ *
+ * @example
+ * <UserPage id={id} me={me} onMeChanged={loadMe} /> // at #/admin/users/<id>
+ */
 export function UserPage(props: { id: string; me: Me; onMeChanged: () => Promise<void> }) {
   const [user, setUser] = useState<UserView | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -8,7 +8,12 @@ interface Page {
   next: string | null;
 }
 
-/** The users list. */
+/**
+ * The users list.
+ *
+ * @example
+ * <UsersPage /> // at #/admin/users
+ */
 export function UsersPage() {
   const [query, setQuery] = useState('');
   const [applied, setApplied] = useState('');

@@ -3,7 +3,12 @@ import { useState } from 'preact/hooks';
 import { client, describeError, registration } from '../api.js';
 import { Notice } from '../ui.js';
 
-/** The page shown to a visitor who is not signed in. */
+/**
+ * The page shown to a visitor who is not signed in.
+ *
+ * @example
+ * <SignInPage notice={null} onSignedIn={loadMe} />
+ */
 export function SignInPage(props: { notice: string | null; onSignedIn: () => Promise<void> }) {
   const open = registration() === 'open';
   const [mode, setMode] = useState<'signin' | 'register'>('signin');

@@ -8,7 +8,12 @@ import { Card, Empty, Notice, PageHeader, useTick } from '../ui.js';
 
 type Source = 'current' | 'pasted';
 
-/** The token inspector page. */
+/**
+ * The token inspector page.
+ *
+ * @example
+ * <TokenPage /> // at #/token
+ */
 export function TokenPage() {
   const [source, setSource] = useState<Source>('current');
   const [pasted, setPasted] = useState('');

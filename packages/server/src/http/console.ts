@@ -8,12 +8,18 @@ import { sendError } from './errors.js';
 /**
  * Where `npm run build` puts the console (packages/console builds into the server package, so
  * the server needs no other package at run time): two levels up from src/http and dist/http.
+ *
+ * @example
+ * existsSync(join(CONSOLE_DIR, 'index.html')); // true once built
  */
 export const CONSOLE_DIR = fileURLToPath(new URL('../../console-dist/', import.meta.url));
 
 /**
  * The console's Content-Security-Policy: everything from this origin only, no inline script or
  * style, no plugins, no `<base>`, never framed.
+ *
+ * @example
+ * reply.header('content-security-policy', CONSOLE_CSP);
  */
 export const CONSOLE_CSP = [
   "default-src 'self'",
