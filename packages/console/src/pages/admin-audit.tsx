@@ -207,7 +207,13 @@ function Details(props: { details: Record<string, unknown>; emails: Record<strin
       {entries.map(([k, v]) => (
         <span key={k}>
           <span class="muted">{k}:</span>{' '}
-          {k === 'userAgent' ? deviceName(String(v)) : typeof v === 'string' ? v : JSON.stringify(v)}
+          {k === 'userAgent'
+            ? deviceName(String(v))
+            : k === 'by' && typeof v === 'string' && props.emails[v]
+              ? props.emails[v]
+              : typeof v === 'string'
+                ? v
+                : JSON.stringify(v)}
         </span>
       ))}
     </span>
