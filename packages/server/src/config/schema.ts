@@ -248,6 +248,11 @@ export const CONFIG_SCHEMA = T.Object(
           'origins allowed to make cookie-authenticated requests (comma-separated in the environment)',
       },
     ),
+    console: T.Boolean({
+      default: true,
+      description:
+        'serve the web console at `/` (sign in, sessions, token inspector, admin pages); `false`: `/` is a 404',
+    }),
     insecureCookies: T.Boolean({
       default: false,
       description: 'development only: drop `Secure` from the refresh cookie (needs a loopback host)',
