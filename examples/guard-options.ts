@@ -26,7 +26,9 @@ const guard = createGuard({
     timeoutMs: 5000, // default, per poll
     // failClosedAfterMs: 60_000, // default off; see "Revocation"
     secret: feedSecret, // optional: the server's revocationFeedSecret, sent as a Bearer token
-    onError: (err) => log.warn(err.message), // each failed poll
+    transport: 'auto', // default: the pushed stream <url>/stream when offered; 'poll': polling only
+    streamIdleMs: 45_000, // default; a stream silent this long is dropped and reconnected
+    onError: (err) => log.warn(err.message), // each failed poll or dropped stream
   },
   dpop: {
     // DPoP-bound tokens (cnf.jkt) are always checked; these tune it (see "DPoP" below)

@@ -233,6 +233,12 @@ describe('guard examples against a live auth server', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim(), 'true');
   });
+
+  test('the many-instances guard example builds a guard that starts on the stream', async () => {
+    const result = await runExample('guard-many-instances.ts');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), 'poll'); // until the stream has caught up
+  });
 });
 
 describe('@tessera/jwt examples', () => {

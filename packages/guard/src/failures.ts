@@ -10,10 +10,11 @@ export const GUARD_FAILURE_CODES = {
     'requireRole or requirePermission ran on a request that requireAuth did not authenticate first (Express): a wiring mistake.',
   ERR_GUARD_CLOSED: 'The guard was closed while ready() or a key fetch was waiting.',
   ERR_GUARD_FEED_UNREACHABLE:
-    'A revocation-feed poll failed: the request failed, timed out, or its body could not be read.',
+    'A revocation-feed poll failed (the request failed, timed out, or its body could not be read), or the revocation stream ended, broke or stayed silent past streamIdleMs (the guard then polls and reconnects).',
   ERR_GUARD_FEED_STATUS:
-    'The revocation feed answered with a status other than 200 (redirects are not followed).',
-  ERR_GUARD_FEED_TOO_LARGE: 'The revocation feed response is larger than maxResponseBytes.',
+    'The revocation feed or its stream answered with a status other than 200 (redirects are not followed; a 404 on the stream means polling, not an error).',
+  ERR_GUARD_FEED_TOO_LARGE:
+    'The revocation feed response, or one event of its stream, is larger than maxResponseBytes.',
   ERR_GUARD_FEED_INVALID:
     'The revocation feed response is not UTF-8 JSON of the shape { cursor, revoked: [{ sid, before, expires }] }.',
 } as const;

@@ -34,8 +34,16 @@ export interface RevocationOptions {
    * every poll. Never logged, never in an error message.
    */
   secret?: string;
-  /** Called with each failed poll (for logging); the error never contains a token. */
+  /** Called with each failed poll or dropped stream (for logging); the error never contains a token. */
   onError?: (err: Error) => void;
+  /**
+   * `'auto'` (default): follow `<url>/stream` (Server-Sent Events) when the server offers it, so
+   * revocations arrive as they are written; poll while it is down and when the server has none
+   * (404). `'poll'`: only poll every `intervalMs`.
+   */
+  transport?: 'auto' | 'poll';
+  /** A stream silent this long (the server sends a heartbeat every 15 s) is dropped and reconnected. Default 45 000 ms. */
+  streamIdleMs?: number;
 }
 
 /**
@@ -150,6 +158,8 @@ const KNOWN_REVOCATIONS = new Set([
   'headers',
   'secret',
   'onError',
+  'transport',
+  'streamIdleMs',
 ]);
 
 const QUERY_NAME = /^[A-Za-z0-9_.~-]+$/;
@@ -256,6 +266,7 @@ function checkRevocationOptions(rev: RevocationOptions): void {
     'timeoutMs',
     'failClosedAfterMs',
     'maxResponseBytes',
+    'streamIdleMs',
   ] as const) {
     const value = rev[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
@@ -265,6 +276,9 @@ function checkRevocationOptions(rev: RevocationOptions): void {
   const interval = rev.intervalMs ?? 5000;
   if (rev.failClosedAfterMs !== undefined && rev.failClosedAfterMs < interval) {
     throw optionError('revocations.failClosedAfterMs must be at least intervalMs');
+  }
+  if (rev.transport !== undefined && rev.transport !== 'auto' && rev.transport !== 'poll') {
+    throw optionError('revocations.transport must be "auto" or "poll"');
   }
   if (rev.onError !== undefined && typeof rev.onError !== 'function') {
     throw optionError('revocations.onError must be a function');

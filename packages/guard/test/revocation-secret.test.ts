@@ -48,8 +48,11 @@ describe('revocations.secret', () => {
       }),
     );
     await waitFor(() => errors.length >= 1, 'a failed poll');
+    await waitFor(() => errors.some((err) => err.message.startsWith('revocation feed:')), 'a failed poll');
     assert.equal(feed.seen[0], undefined);
-    assert.equal(errors[0]?.message, 'revocation feed: HTTP 401');
+    // The stream is tried first, then the guard polls: both refused, neither error holds a secret.
+    assert.equal(errors[0]?.message, 'revocation stream: HTTP 401');
+    assert.ok(errors.some((err) => err.message === 'revocation feed: HTTP 401'));
     assert.equal(guard.status().revocations?.synced, false);
   });
 

@@ -4,24 +4,48 @@ import type { TesseraConfig } from './config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createTesseraService, loadKek, type TesseraService } from './service/index.js';
 import { checkKek, recordKek } from './service/kek.js';
-import { createSqlStore, type Store } from './store/index.js';
+import {
+  createRedisStore,
+  createSqlStore,
+  RedisStore,
+  type RedisWarning,
+  type Store,
+} from './store/index.js';
 
 /** The SQLite file of the embedded default, inside the data directory. */
 export const SQLITE_FILE = 'tessera.db';
 
 /**
  * Opens the configured store: PostgreSQL when `databaseUrl` is set, otherwise
- * the embedded SQLite file under the data directory. Migrations run here.
+ * the embedded SQLite file under the data directory. Migrations run here. With `redisUrl` or
+ * `redisClusterNodes`, sessions, refresh tokens, revocations and rate limits live in Redis (users,
+ * keys and audit stay in SQL); a Redis without AOF is refused (ERR_STORE_REDIS_VOLATILE) unless
+ * `redisAllowVolatile`; the RedisStore's `warnings` are to be printed on every start.
  *
  * @example
  * const store = await openStore(loadConfig());
  */
 export async function openStore(config: TesseraConfig): Promise<Store> {
+  let sql: Store;
   if (config.databaseUrl !== undefined) {
-    return createSqlStore({ dialect: 'postgres', connectionString: config.databaseUrl });
+    sql = await createSqlStore({ dialect: 'postgres', connectionString: config.databaseUrl });
+  } else {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    sql = await createSqlStore({ dialect: 'sqlite', filename: join(config.dataDir, SQLITE_FILE) });
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  return createSqlStore({ dialect: 'sqlite', filename: join(config.dataDir, SQLITE_FILE) });
+  const redis =
+    config.redisUrl !== undefined
+      ? { url: config.redisUrl }
+      : config.redisClusterNodes !== undefined
+        ? { clusterNodes: config.redisClusterNodes }
+        : undefined;
+  if (redis === undefined) return sql;
+  try {
+    return await createRedisStore({ ...redis, sql, allowVolatile: config.redisAllowVolatile });
+  } catch (err) {
+    await sql.close();
+    throw err;
+  }
 }
 
 /**
@@ -54,6 +78,8 @@ export function dataDirWarning(config: TesseraConfig): string | null {
 export interface Runtime {
   service: TesseraService;
   metrics: Metrics;
+  /** Problems of the store to print on every start (a volatile Redis that was allowed, eviction). */
+  warnings: readonly RedisWarning[];
   close(): Promise<void>;
 }
 
@@ -66,6 +92,7 @@ export interface Runtime {
  */
 export async function openRuntime(config: TesseraConfig, opts: { timers?: boolean } = {}): Promise<Runtime> {
   const store = await openStore(config);
+  const warnings = store instanceof RedisStore ? store.warnings : [];
   try {
     const kek = await loadKek({ dataDir: config.dataDir, fromEnv: config.kek });
     await checkKek(store.meta, kek);
@@ -81,6 +108,7 @@ export async function openRuntime(config: TesseraConfig, opts: { timers?: boolea
     return {
       service,
       metrics,
+      warnings,
       async close() {
         service.stop();
         await store.close();

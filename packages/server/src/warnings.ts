@@ -12,6 +12,12 @@ export const SERVER_WARNING_CODES = {
     'TESSERA_ADMIN_EMAIL / TESSERA_ADMIN_PASSWORD were set but not accepted (a bad email, or a password the password rules refuse).',
   TESSERA_DATA_DIR_OPEN:
     'The data directory (SQLite database, kek.key) is open to its group or to every local user; the files in it are 0600, but chmod 700 the directory.',
+  TESSERA_REVOCATION_SIGNAL_FAILED:
+    'A revocation was stored but announcing it to the other instances (Redis pub/sub, PostgreSQL NOTIFY) failed; they pick it up at their next one-second catch-up.',
+  TESSERA_REDIS_VOLATILE:
+    'redisAllowVolatile is set and Redis has `appendonly` off (or CONFIG GET is refused): a Redis restart loses every session, refresh token and revocation. Set `appendonly yes` on every Redis node.',
+  TESSERA_REDIS_EVICTION:
+    'Redis has a `maxmemory-policy` other than `noeviction`: under memory pressure it would drop sessions and revocations. Set `maxmemory-policy noeviction`.',
 } as const;
 
 /** A stable warning code. */

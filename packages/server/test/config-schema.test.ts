@@ -159,6 +159,43 @@ describe('configuration schema', () => {
     assert.equal(config.hashConcurrency, 3);
   });
 
+  it('Redis: a URL or cluster nodes (comma-separated in the environment, an array in the file), never both', async () => {
+    assert.equal(defaultConfig().redisUrl, undefined);
+    assert.equal(defaultConfig().redisClusterNodes, undefined);
+    assert.equal(defaultConfig().redisAllowVolatile, false);
+    const fromEnv = loadConfig(
+      {},
+      {
+        TESSERA_REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2:7000,[::1]:7001',
+        TESSERA_REDIS_ALLOW_VOLATILE: 'yes',
+      },
+    );
+    assert.deepEqual(fromEnv.redisClusterNodes, ['10.0.0.1:6379', 'redis-2:7000', '[::1]:7001']);
+    assert.equal(fromEnv.redisAllowVolatile, true);
+    const file = await configFile({ redisClusterNodes: ['10.0.0.1:6379'] });
+    assert.deepEqual(loadConfig({ configFile: file }, {}).redisClusterNodes, ['10.0.0.1:6379']);
+    assert.equal(
+      loadConfig({}, { TESSERA_REDIS_URL: 'rediss://:pw@redis.example:6380/0' }).redisUrl,
+      'rediss://:pw@redis.example:6380/0',
+    );
+    refuses(
+      () => loadConfig({}, { TESSERA_REDIS_URL: 'http://secret-host:6379' }),
+      'ERR_CONFIG_INVALID',
+      /^invalid configuration: redisUrl must be a redis:\/\/ or rediss:\/\/ URL \(from TESSERA_REDIS_URL\)$/,
+    );
+    refuses(
+      () => loadConfig({}, { TESSERA_REDIS_CLUSTER_NODES: '10.0.0.1' }),
+      'ERR_CONFIG_INVALID',
+      /redisClusterNodes\[0\] must be host:port \(from TESSERA_REDIS_CLUSTER_NODES\)/,
+    );
+    refuses(
+      () =>
+        loadConfig({ redisUrl: 'redis://127.0.0.1:6379' }, { TESSERA_REDIS_CLUSTER_NODES: '10.0.0.1:6379' }),
+      'ERR_CONFIG_INVALID',
+      /redisClusterNodes and redisUrl are exclusive/,
+    );
+  });
+
   it('trustProxy takes Fastify’s forms: true, a hop count, or addresses/CIDRs', () => {
     assert.equal(loadConfig({}, { TESSERA_TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(loadConfig({}, { TESSERA_TRUST_PROXY: '1' }).trustProxy, 1);

@@ -66,12 +66,16 @@ describe('H12 Cache-Control: no-store on personal data', () => {
         .replace('/auth/sessions/:id', `/auth/sessions/${admin.session_id}`)
         .replace(/:id\b/, ada);
       const body = BODIES[`${method} ${url}`] ?? (method === 'POST' || method === 'PATCH' ? {} : undefined);
+      // The revocation stream never ends by itself: read its headers, then let go of it.
+      const stream = url === '/auth/revocations/stream';
       const res = await t.app.inject({
         method,
         url: path,
         headers: bearer(admin.access_token),
         ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+        ...(stream ? { payloadAsStream: true } : {}),
       });
+      if (stream) res.stream().destroy();
       const label = `${method} ${url} (${res.statusCode})`;
       if (url.startsWith('/.well-known/')) {
         assert.match(String(res.headers['cache-control']), /^public, max-age=\d+$/, label);

@@ -202,12 +202,14 @@ if (skip !== undefined) {
           });
           const warnings = await checkRedisDurability(client, { allowVolatile: true });
           assert.equal(warnings.length, 1);
-          assert.match(warnings[0] ?? '', /appendonly is off.*starting anyway/);
+          assert.equal(warnings[0]?.code, 'TESSERA_REDIS_VOLATILE');
+          assert.match(warnings[0]?.message ?? '', /appendonly is off.*starting anyway/);
           await client.config('SET', 'maxmemory-policy', 'allkeys-lru');
           await client.config('SET', 'appendonly', 'yes');
           const evicting = await checkRedisDurability(client);
           assert.equal(evicting.length, 1);
-          assert.match(evicting[0] ?? '', /maxmemory-policy is allkeys-lru/);
+          assert.equal(evicting[0]?.code, 'TESSERA_REDIS_EVICTION');
+          assert.match(evicting[0]?.message ?? '', /maxmemory-policy is allkeys-lru/);
         } finally {
           await client.config('SET', 'appendonly', 'yes');
           await client.config('SET', 'maxmemory-policy', 'noeviction');

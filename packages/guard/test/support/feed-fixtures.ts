@@ -1,5 +1,6 @@
 import type { Guard, GuardError } from '../../src/index.js';
 import type { FeedSettings } from '../../src/revocation/feed.js';
+import { streamUrlOf } from '../../src/setup/feed-settings.js';
 import { FeedServer } from './feed-server.js';
 import { testGuard } from './guards.js';
 import { accessToken } from './keys.js';
@@ -30,7 +31,7 @@ export function guardFor(server: FeedServer, extra: Record<string, number> = {})
   return track(testGuard({ revocations: { url: server.url, intervalMs: 10, maxBackoffMs: 80, ...extra } }));
 }
 
-/** Feed settings for driving a RevocationFeed directly. */
+/** Feed settings for driving a RevocationFeed directly: polling unless `extra.transport` says `auto`. */
 export function settings(url: string, extra: Partial<FeedSettings> = {}): FeedSettings {
   return {
     url: new URL(url),
@@ -41,6 +42,9 @@ export function settings(url: string, extra: Partial<FeedSettings> = {}): FeedSe
     maxResponseBytes: 1 << 20,
     headers: {},
     onError: undefined,
+    transport: 'poll',
+    streamUrl: streamUrlOf(url),
+    streamIdleMs: 45_000,
     ...extra,
   };
 }

@@ -12,13 +12,22 @@ interface Row {
 /**
  * A loopback implementation of the auth server's `GET /auth/revocations?after=CURSOR`:
  * numbered entries, pages of `pageSize`, expired entries left out (by the
- * server's clock, `now`), and switches to make it fail.
+ * server's clock, `now`), and switches to make it fail. With `streaming`, also
+ * `GET /auth/revocations/stream` (Server-Sent Events, resuming after `Last-Event-ID`):
+ * each entry added is pushed at once to the open streams.
  */
 export class FeedServer {
   private rows: Row[] = [];
   private next = 1;
   /** `after` of every request received (null: none sent). */
   readonly requests: (string | null)[] = [];
+  /** Serve the stream (else it is a 404, as on a server without it). */
+  streaming = false;
+  /** Send the heartbeat comment on open streams (off: a silent stream). */
+  heartbeats = true;
+  /** `Last-Event-ID` of every stream request (null: none sent). */
+  readonly streamRequests: (string | null)[] = [];
+  private readonly streams = new Set<{ res: ServerResponse; cursor: number }>();
   mode: 'up' | 'error' | 'garbage' | 'hang' = 'up';
   pageSize = 1000;
   /** Send cursors as strings instead of numbers (they are opaque to the guard). */
@@ -42,8 +51,20 @@ export class FeedServer {
   }
 
   async stop(): Promise<void> {
+    this.dropStreams();
     await this.http?.close();
     this.http = undefined;
+  }
+
+  /** Cuts every open stream (as when an instance dies). */
+  dropStreams(): void {
+    for (const stream of this.streams) stream.res.destroy();
+    this.streams.clear();
+  }
+
+  /** How many streams are open. */
+  get openStreams(): number {
+    return this.streams.size;
   }
 
   revoke(sid: string, before: number, expires: number): void {
@@ -53,10 +74,48 @@ export class FeedServer {
   /** Appends an entry of any kind, e.g. `{ sub, before, expires }` or `{ kid, expires }`. */
   add(entry: Entry): void {
     this.rows.push({ cursor: this.next++, entry });
+    for (const stream of this.streams) this.push(stream);
+  }
+
+  /** Adds an entry without telling the open streams (an announcement lost). */
+  addQuietly(entry: Entry): void {
+    this.rows.push({ cursor: this.next++, entry });
+  }
+
+  private push(stream: { res: ServerResponse; cursor: number }): void {
+    const now = this.now();
+    const rows = this.rows.filter((r) => r.cursor > stream.cursor && r.entry.expires > now);
+    const last = rows.at(-1);
+    if (last === undefined) return;
+    stream.cursor = last.cursor;
+    const data = JSON.stringify({ cursor: last.cursor, revoked: rows.map((r) => r.entry) });
+    stream.res.write(`id: ${last.cursor}\ndata: ${data}\n\n`);
+  }
+
+  private handleStream(req: IncomingMessage, res: ServerResponse): void {
+    const header = req.headers['last-event-id'];
+    this.streamRequests.push(typeof header === 'string' ? header : null);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    res.write('retry: 20\n\n');
+    const stream = { res, cursor: typeof header === 'string' ? Number(header) : 0 };
+    this.streams.add(stream);
+    const heartbeat = setInterval(() => {
+      if (this.heartbeats) res.write(': keep-alive\n\n');
+    }, 20);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      this.streams.delete(stream);
+    });
+    this.push(stream);
+    res.write(`event: ready\nid: ${stream.cursor}\ndata: {"cursor":${stream.cursor},"revoked":[]}\n\n`);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/auth/revocations/stream' && this.streaming && this.mode === 'up') {
+      this.handleStream(req, res);
+      return;
+    }
     if (url.pathname !== '/auth/revocations') {
       res.statusCode = 404;
       res.end();

@@ -13,11 +13,13 @@ import { configOverrides } from './options.js';
  */
 export const CLI_ACTOR = { meta: { userAgent: 'tessera-cli' } } as const;
 
-/** The parsed `--data-dir`, `--config`, `--database-url` (and serve's `--port`, `--host`). */
+/** The parsed `--data-dir`, `--config`, `--database-url`, `--redis-*` (and serve's `--port`, `--host`). */
 export interface StoreOptions {
   dataDir?: string;
   config?: string;
   databaseUrl?: string;
+  redisUrl?: string;
+  redisClusterNodes?: string[];
   port?: number;
   host?: string;
 }

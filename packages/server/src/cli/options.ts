@@ -14,6 +14,19 @@ export function withConfigOptions(command: Command): Command {
     .option(
       '--database-url <url>',
       'PostgreSQL URL instead of the embedded SQLite (env TESSERA_DATABASE_URL)',
+    )
+    .option(
+      '--redis-url <url>',
+      'Redis for sessions, refresh tokens, revocations and rate limits (env TESSERA_REDIS_URL)',
+    )
+    .option(
+      '--redis-cluster-nodes <host:port,...>',
+      'the same on a Redis Cluster: some of its nodes (env TESSERA_REDIS_CLUSTER_NODES)',
+      (v: string) =>
+        v
+          .split(',')
+          .map((node) => node.trim())
+          .filter((node) => node !== ''),
     );
 }
 
@@ -27,6 +40,8 @@ export function configOverrides(opts: {
   dataDir?: string;
   config?: string;
   databaseUrl?: string;
+  redisUrl?: string;
+  redisClusterNodes?: string[];
   port?: number;
   host?: string;
 }): ConfigOverrides {
@@ -34,6 +49,8 @@ export function configOverrides(opts: {
   if (opts.dataDir !== undefined) out.dataDir = opts.dataDir;
   if (opts.config !== undefined) out.configFile = opts.config;
   if (opts.databaseUrl !== undefined) out.databaseUrl = opts.databaseUrl;
+  if (opts.redisUrl !== undefined) out.redisUrl = opts.redisUrl;
+  if (opts.redisClusterNodes !== undefined) out.redisClusterNodes = opts.redisClusterNodes;
   if (opts.port !== undefined) out.port = opts.port;
   if (opts.host !== undefined) out.host = opts.host;
   return out;

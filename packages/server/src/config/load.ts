@@ -83,6 +83,8 @@ function finish(merged: Json, provenance: Provenance): TesseraConfig {
     fail('refreshIdleMs', 'must be at most refreshAbsoluteMs');
   if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port)
     fail('metricsPort', 'must differ from port: /metrics has a listener of its own');
+  if (config.redisUrl !== undefined && config.redisClusterNodes !== undefined)
+    fail('redisClusterNodes', 'and redisUrl are exclusive: set one');
   if (config.insecureCookies && !isLoopback(config.host)) {
     fail('insecureCookies', 'is a development flag and needs a localhost host');
   }

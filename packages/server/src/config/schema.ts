@@ -109,6 +109,36 @@ export const CONFIG_SCHEMA = T.Object(
         description: 'PostgreSQL connection URL instead of the embedded SQLite file',
       } satisfies Extra & Record<string, unknown>),
     ),
+    redisUrl: opt(
+      T.String({
+        pattern: '^rediss?://',
+        sensitive: true,
+        errorMessage: 'must be a redis:// or rediss:// URL',
+        defaultText: 'unset: sessions and revocations stay in the SQL store',
+        description:
+          'Redis for sessions, refresh tokens, revocations and rate limits (users, keys and audit stay in SQL); AOF required',
+      } satisfies Extra & Record<string, unknown>),
+    ),
+    redisClusterNodes: opt(
+      T.Array(
+        T.String({
+          pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$',
+          errorMessage: 'must be host:port',
+        }),
+        {
+          minItems: 1,
+          maxItems: 100,
+          defaultText: 'unset',
+          description:
+            'the same as redisUrl, on a Redis Cluster: some of its nodes as host:port (comma-separated in the environment)',
+        } satisfies Extra & Record<string, unknown>,
+      ),
+    ),
+    redisAllowVolatile: T.Boolean({
+      default: false,
+      description:
+        'start even when Redis has `appendonly` off (a Redis restart then loses every session and revocation; warned on every start)',
+    }),
     issuer: T.String({
       default: '',
       defaultText: '`http://<host>:<port>`',
@@ -315,6 +345,20 @@ export const CONFIG_SCHEMA = T.Object(
       maxLength: 255,
       default: '127.0.0.1',
       description: 'address of the `/metrics` listener',
+    }),
+    revocationStreamMaxClients: T.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      default: 1000,
+      description:
+        '`/auth/revocations/stream` (Server-Sent Events) connections at most; further ones get 503 and poll',
+    }),
+    revocationStreamHeartbeatMs: T.Integer({
+      minimum: SECOND,
+      maximum: 5 * MINUTE,
+      default: 15 * SECOND,
+      description:
+        'a comment line on every revocation stream this often, so proxies keep it open and guards notice a dead one (ms)',
     }),
     revocationFeedSecret: opt(
       T.String({

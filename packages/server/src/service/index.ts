@@ -91,7 +91,12 @@ export {
   type PasswordProblem,
 } from './passwords.js';
 export { RevocationCutoffs } from './revocation-cutoffs.js';
-export { type FeedEntry, Revocations, toFeedEntry } from './revocations.js';
+export type {
+  RevocationStreamHandle,
+  RevocationStreamSink,
+  RevocationStreams,
+} from './revocation-streams.js';
+export { type FeedEntry, type RevocationPush, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
 export { type RevokeKeyResult, type SigningKeyStatus, SigningKeys } from './signing-keys.js';
@@ -174,6 +179,7 @@ export function createTesseraService(opts: {
     config.accessTokenTtlSeconds + SKEW_SECONDS,
     () => clock.now(),
     audit,
+    { signal: store.revocationSignal, maxStreams: config.revocationStreamMaxClients },
   );
   const keys = new SigningKeys(
     store.keys,
@@ -255,17 +261,22 @@ export function createTesseraService(opts: {
       every(10_000, () => keys.load());
       // User, global and key cutoffs written by another instance reach this one's read paths
       // within a second (write paths and token issuance always catch up first); a key revoked
-      // elsewhere leaves this instance's JWKS and signing at the same time.
-      const followRevocations = async () => {
-        await revocations.cutoffs.sync();
-        await keys.reloadIfRevoked();
-      };
-      await followRevocations();
-      every(CUTOFF_SYNC_MS, followRevocations);
+      // elsewhere leaves this instance's JWKS and signing at the same time. Announcements from
+      // the other instances (Redis pub/sub, PostgreSQL NOTIFY) make it at once; the timer covers
+      // the ones lost while a connection was down.
+      const followKeys = () => keys.reloadIfRevoked();
+      await revocations.cutoffs.sync();
+      await followKeys();
+      revocations.listen(followKeys);
+      every(CUTOFF_SYNC_MS, async () => {
+        await revocations.catchUp();
+        await followKeys();
+      });
       every(60_000, maintain);
     },
     stop() {
       for (const timer of timers.splice(0)) clearInterval(timer);
+      revocations.stopListening();
     },
   };
 }

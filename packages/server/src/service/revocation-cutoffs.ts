@@ -41,6 +41,11 @@ export class RevocationCutoffs {
     private readonly now: () => number,
   ) {}
 
+  /** The store cursor this copy has read up to. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
   /** Whether at least one sync completed. */
   get synced(): boolean {
     return this.#synced;

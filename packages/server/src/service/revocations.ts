@@ -2,14 +2,29 @@ import type {
   RevocationEntry,
   RevocationInput,
   RevocationPage,
+  RevocationSignal,
   RevocationStore,
   Session,
   SessionStore,
 } from '../store/index.js';
+import { warn } from '../warnings.js';
 import type { Actor, AuditLog } from './audit.js';
 import { toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { RevocationCutoffs } from './revocation-cutoffs.js';
+import {
+  type RevocationStreamHandle,
+  type RevocationStreamSink,
+  RevocationStreams,
+} from './revocation-streams.js';
+
+/** How revocations reach the other instances and the stream clients. */
+export interface RevocationPush {
+  /** The store's signal between instances. */
+  signal: RevocationSignal;
+  /** Open `/auth/revocations/stream` connections at most. */
+  maxStreams: number;
+}
 
 /**
  * Revokes access tokens by writing feed entries: per session ("tokens of `sid` issued before
@@ -26,6 +41,11 @@ import { RevocationCutoffs } from './revocation-cutoffs.js';
 export class Revocations {
   /** The user, global and key cutoffs, for the server's own checks and for token issuance. */
   readonly cutoffs: RevocationCutoffs;
+  /** The open revocation streams of this instance. */
+  readonly streams: RevocationStreams;
+  readonly #signal: RevocationSignal;
+  #streamedCursor = 0;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly revocations: RevocationStore,
@@ -35,8 +55,63 @@ export class Revocations {
     private readonly lifetimeSeconds: number,
     now: () => number,
     private readonly audit: AuditLog,
+    push: RevocationPush,
   ) {
     this.cutoffs = new RevocationCutoffs(revocations, now);
+    this.streams = new RevocationStreams(revocations, now, push.maxStreams);
+    this.#signal = push.signal;
+  }
+
+  /**
+   * Follows the other instances: on every announcement of the store's signal, catches up (see
+   * {@link catchUp}), then runs `then` (the service reloads its keys when one was revoked).
+   * Called by the service's `start`; {@link stopListening} undoes it.
+   *
+   * @example
+   * revocations.listen(() => keys.reloadIfRevoked());
+   */
+  listen(then?: () => Promise<unknown>): void {
+    this.#unsubscribe ??= this.#signal.subscribe(() => {
+      this.catchUp()
+        .then(then)
+        .catch((err: Error) =>
+          warn('TESSERA_MAINTENANCE_FAILED', `revocation catch-up failed: ${err.message}`),
+        );
+    });
+  }
+
+  /** Stops following the signal and ends every open stream. */
+  stopListening(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.streams.closeAll();
+  }
+
+  /**
+   * Reads the entries written since the last read (by any instance) into the in-memory cutoffs,
+   * then, if there were some, has every open stream read them too. Runs on every announcement
+   * and on the service's one-second timer (announcements are best effort).
+   *
+   * @example
+   * await revocations.catchUp();
+   */
+  async catchUp(): Promise<void> {
+    await this.cutoffs.sync();
+    if (this.cutoffs.cursor !== this.#streamedCursor) {
+      this.#streamedCursor = this.cutoffs.cursor;
+      this.streams.notify();
+    }
+  }
+
+  /**
+   * Opens a revocation stream after `after` (see {@link RevocationStreams.open}); null when
+   * too many are open.
+   *
+   * @example
+   * const handle = revocations.openStream(0, { entries: send, end: () => res.end() });
+   */
+  openStream(after: number, sink: RevocationStreamSink): RevocationStreamHandle | null {
+    return this.streams.open(after, sink);
   }
 
   /**
@@ -134,6 +209,18 @@ export class Revocations {
     const entries = await this.revocations.add(inputs);
     this.cutoffs.apply(entries);
     this.events.revoked(entries.length);
+    const last = entries.at(-1);
+    if (last !== undefined) {
+      // Best effort: the entries are committed; other instances' timers catch up within a second.
+      this.#signal
+        .publish(last.cursor)
+        .catch((err: Error) =>
+          warn(
+            'TESSERA_REVOCATION_SIGNAL_FAILED',
+            `announcing a revocation to the other instances failed (${err.message}); they catch up within a second`,
+          ),
+        );
+    }
     return entries;
   }
 }

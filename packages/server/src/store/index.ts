@@ -4,7 +4,11 @@
 export * from './contract/index.js';
 export { STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js';
 export { connectRedis, type RedisClient, type RedisConnection } from './redis/client.js';
-export { checkRedisDurability, type RedisDurabilityOptions } from './redis/durability.js';
+export {
+  checkRedisDurability,
+  type RedisDurabilityOptions,
+  type RedisWarning,
+} from './redis/durability.js';
 export {
   createRedisStore,
   DEFAULT_REDIS_PREFIX,

@@ -17,12 +17,16 @@ const live = new Set<ChildProcess>();
 
 /**
  * Runs `tessera serve --port 0` on the data directory and resolves with its URL
- * once it prints "Tessera auth server listening on …".
+ * once it prints "Tessera auth server listening on …". `env` adds variables.
  */
-export async function startServer(storeArgs: string[], timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServer(
+  storeArgs: string[],
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...storeArgs], {
     // No load shedding: on a shared, busy machine the server's event loop can lag past any threshold.
-    env: cleanEnv({ TESSERA_LOG_LEVEL: 'warn', TESSERA_MAX_EVENT_LOOP_DELAY_MS: '0' }),
+    env: cleanEnv({ TESSERA_LOG_LEVEL: 'warn', TESSERA_MAX_EVENT_LOOP_DELAY_MS: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

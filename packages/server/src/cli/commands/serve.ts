@@ -23,6 +23,7 @@ export function serveCommand(program: Command): void {
     const { buildServers } = await import('../../http/build-servers.js');
     const { dataDirWarning, openRuntime } = await import('../../runtime.js');
     const runtime = await openRuntime(config);
+    for (const { code, message } of runtime.warnings) printWarning(code, message);
     const dataDir = dataDirWarning(config);
     if (dataDir !== null) printWarning('TESSERA_DATA_DIR_OPEN', dataDir);
     const { service } = runtime;
@@ -48,7 +49,8 @@ export function serveCommand(program: Command): void {
     const users = await service.users.count();
     process.stdout.write(`Tessera auth server listening on ${address}\n`);
     process.stdout.write(
-      `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}\n`,
+      `  issuer ${config.issuer}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}` +
+        `${config.redisUrl !== undefined || config.redisClusterNodes !== undefined ? ', sessions and revocations in Redis' : ''}\n`,
     );
     process.stdout.write(`  JWKS   ${address}/.well-known/jwks.json\n`);
     if (metricsAddress !== undefined) process.stdout.write(`  metrics ${metricsAddress}/metrics\n`);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { toFeedEntry } from '../../service/index.js';
-import { digits, queryInteger } from '../query.js';
+import { sendError } from '../errors.js';
+import { cursorDigits, digits, queryCursor, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
+import { revocationStreamRoute } from './revocation-stream.js';
 
 /** What private_key_jwt assertions may be signed with: every asymmetric algorithm of @tessera/jwt. */
 const ASSERTION_ALGS = [
@@ -19,7 +21,7 @@ const ASSERTION_ALGS = [
 ];
 
 /**
- * JWKS, discovery metadata, the revocation feed (public unless
+ * JWKS, discovery metadata, the revocation feed and its stream (public unless
  * `revocationFeedSecret` is set) and health. `/metrics` has a listener of its
  * own (metrics-app.ts).
  */
@@ -71,12 +73,14 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/auth/revocations',
     {
       schema: {
-        querystring: { type: 'object', properties: { after: digits, limit: digits } },
+        querystring: { type: 'object', properties: { after: cursorDigits, limit: digits } },
       },
     },
     async (request, reply) => {
+      const after = queryCursor(request.query.after);
+      if (after === null) return sendError(reply, 400, 'invalid_request', 'after must be a feed cursor');
       const page = await service.revocations.feed(
-        queryInteger(request.query.after, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0,
+        after ?? 0,
         service.clock.now(),
         queryInteger(request.query.limit, { min: 1, max: 5000 }),
       );
@@ -87,6 +91,8 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
       };
     },
   );
+
+  revocationStreamRoute(app, ctx);
 
   app.get('/healthz', async (_request, reply) => {
     await service.health();

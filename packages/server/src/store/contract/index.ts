@@ -3,7 +3,7 @@ import type { ClientStore } from './clients.js';
 import type { SigningKeyStore } from './keys.js';
 import type { MetaStore } from './meta.js';
 import type { RateLimitStore } from './rate-limits.js';
-import type { RevocationStore } from './revocations.js';
+import type { RevocationSignal, RevocationStore } from './revocations.js';
 import type { SessionStore } from './sessions.js';
 import type { TokenIdStore } from './token-ids.js';
 import type { UserStore } from './users.js';
@@ -43,6 +43,8 @@ export interface Store {
   readonly clients: ClientStore;
   /** Used client-assertion ids and revoked access-token ids, each until its deadline. */
   readonly tokenIds: TokenIdStore;
+  /** Announcements of new revocation entries between the instances on this store. */
+  readonly revocationSignal: RevocationSignal;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -56,3 +56,27 @@ export interface RevocationStore {
   /** Deletes entries with `expires * 1000 <= now`; returns how many. */
   purge(now: number): Promise<number>;
 }
+
+/**
+ * How the instances sharing a store tell each other that revocation entries were written, so
+ * that each one catches up at once instead of at its next timer: Redis pub/sub on the Redis
+ * store, PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite (one instance). An
+ * announcement carries only the cursor; readers take the entries from the store, by cursor, so
+ * a lost or duplicated announcement never loses or repeats an entry.
+ *
+ * @example
+ * const off = store.revocationSignal.subscribe(() => void cutoffs.sync());
+ * await store.revocationSignal.publish(entries.at(-1).cursor);
+ */
+export interface RevocationSignal {
+  /** Announces that entries up to `cursor` are committed, to every instance (this one at once). */
+  publish(cursor: number): Promise<void>;
+  /**
+   * Calls `listener` on every announcement, from any instance. It is also called with 0 when
+   * the signal's connection starts listening (at first and after a reconnection), since
+   * announcements may have been missed before.
+   */
+  subscribe(listener: (cursor: number) => void): () => void;
+  /** Stops listening; publishing afterwards only reaches this process. */
+  close(): Promise<void>;
+}

@@ -2,6 +2,12 @@ import type { Redis } from 'ioredis';
 import { StoreError } from '../errors.js';
 import type { RedisClient } from './client.js';
 
+/** A problem to print on every start: `code` is a server warning code (docs/errors.md). */
+export interface RedisWarning {
+  code: 'TESSERA_REDIS_VOLATILE' | 'TESSERA_REDIS_EVICTION';
+  message: string;
+}
+
 /** Options of {@link checkRedisDurability}. */
 export interface RedisDurabilityOptions {
   /** Start anyway when Redis keeps nothing on disk (then a warning is returned, to print on every start). */
@@ -32,14 +38,14 @@ async function configGet(node: Redis, name: string): Promise<string | null> {
  * Returns the warnings to print (empty when all is well).
  *
  * @example
- * for (const warning of await checkRedisDurability(client, { allowVolatile: config.redisAllowVolatile })) log.warn(warning);
+ * for (const { code, message } of await checkRedisDurability(client, { allowVolatile: true })) log.warn({ code }, message);
  */
 export async function checkRedisDurability(
   client: RedisClient,
   options: RedisDurabilityOptions = {},
-): Promise<string[]> {
+): Promise<RedisWarning[]> {
   const nodes = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master') : [client];
-  const warnings: string[] = [];
+  const warnings: RedisWarning[] = [];
   for (const node of nodes as Redis[]) {
     const where = `${node.options.host ?? 'redis'}:${node.options.port ?? 6379}`;
     const appendonly = await configGet(node, 'appendonly');
@@ -47,13 +53,17 @@ export async function checkRedisDurability(
       const state = appendonly === null ? 'could not be read (CONFIG GET refused)' : 'is off';
       const message = `Redis ${where}: appendonly ${state}, so sessions, refresh tokens and revocations would be lost on a restart; ${HOW_TO_ENABLE}`;
       if (options.allowVolatile !== true) throw new StoreError('ERR_STORE_REDIS_VOLATILE', message);
-      warnings.push(`${message} (redisAllowVolatile is set: starting anyway)`);
+      warnings.push({
+        code: 'TESSERA_REDIS_VOLATILE',
+        message: `${message} (redisAllowVolatile is set: starting anyway)`,
+      });
     }
     const policy = await configGet(node, 'maxmemory-policy');
     if (policy !== null && policy !== 'noeviction') {
-      warnings.push(
-        `Redis ${where}: maxmemory-policy is ${policy}; under memory pressure Redis would evict sessions and revocations. Set maxmemory-policy noeviction.`,
-      );
+      warnings.push({
+        code: 'TESSERA_REDIS_EVICTION',
+        message: `Redis ${where}: maxmemory-policy is ${policy}; under memory pressure Redis would evict sessions and revocations. Set maxmemory-policy noeviction.`,
+      });
     }
   }
   return warnings;

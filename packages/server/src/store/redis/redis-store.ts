@@ -2,11 +2,12 @@ import type { Store } from '../contract/index.js';
 import type { UserStore } from '../contract/users.js';
 import { StoreError } from '../errors.js';
 import { connectRedis, type RedisClient, type RedisConnection, RedisScripts } from './client.js';
-import { checkRedisDurability } from './durability.js';
+import { checkRedisDurability, type RedisWarning } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { RedisRateLimitStore } from './rate-limits.js';
 import { RedisRevocationStore } from './revocations.js';
 import { RedisSessionStore } from './sessions.js';
+import { RedisRevocationSignal } from './signal.js';
 
 /** The default key prefix: every key of the store starts with it. */
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
@@ -28,7 +29,7 @@ export type RedisStoreOptions = (RedisConnection | { client: RedisClient }) & {
  *
  * @example
  * const store = await createRedisStore({ url: 'redis://127.0.0.1:6379', sql: await createSqlStore(options) });
- * for (const warning of store.warnings) log.warn(warning);
+ * for (const { code, message } of store.warnings) log.warn({ code }, message);
  */
 export class RedisStore implements Store {
   readonly users: UserStore;
@@ -40,12 +41,14 @@ export class RedisStore implements Store {
   readonly meta: Store['meta'];
   readonly clients: Store['clients'];
   readonly tokenIds: Store['tokenIds'];
+  /** Redis pub/sub on `<prefix>revocations`. */
+  readonly revocationSignal: RedisRevocationSignal;
   #closed: Promise<void> | null = null;
 
   constructor(
     readonly client: RedisClient,
     readonly sql: Store,
-    readonly warnings: readonly string[],
+    readonly warnings: readonly RedisWarning[],
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     const scripts = new RedisScripts(client);
@@ -59,11 +62,13 @@ export class RedisStore implements Store {
     this.clients = sql.clients;
     this.tokenIds = sql.tokenIds;
     this.users = withSessionCleanup(sql.users, this.sessions);
+    this.revocationSignal = new RedisRevocationSignal(client, `${prefix}revocations`);
   }
 
   /** Closes the Redis connection and the SQL store; calling it again is harmless. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      await this.revocationSignal.close();
       try {
         await this.client.quit();
       } catch {

@@ -1,11 +1,13 @@
 import { Kysely, sql } from 'kysely';
-import type { Store } from '../contract/index.js';
+import type { RevocationSignal, Store } from '../contract/index.js';
+import { LocalRevocationSignal } from '../signal/local.js';
 import { ADVISORY_LOCKS, lockTransaction } from './advisory-lock.js';
 import { SqlAuditStore } from './audit.js';
 import { SqlClientStore } from './clients.js';
 import { SqlSigningKeyStore } from './keys.js';
 import { SqlMetaStore } from './meta.js';
 import { migrateToLatest } from './migrations.js';
+import { PostgresRevocationSignal } from './notify.js';
 import { assertSchemaName, createPostgresDialect } from './postgres.js';
 import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlRevocationStore } from './revocations.js';
@@ -50,12 +52,20 @@ export class SqlStore implements Store {
   readonly meta: SqlMetaStore;
   readonly clients: SqlClientStore;
   readonly tokenIds: SqlTokenIdStore;
+  /** In-process on SQLite; LISTEN/NOTIFY on PostgreSQL when opened by {@link createSqlStore}. */
+  readonly revocationSignal: RevocationSignal;
   readonly #db: Kysely<Database>;
   readonly #schema: string | undefined;
   #closed: Promise<void> | null = null;
 
   /** Prefer {@link createSqlStore}; this wraps an already configured Kysely instance. */
-  constructor(db: Kysely<Database>, dialect: SqlDialectName, schema?: string) {
+  constructor(
+    db: Kysely<Database>,
+    dialect: SqlDialectName,
+    schema?: string,
+    signal: RevocationSignal = new LocalRevocationSignal(),
+  ) {
+    this.revocationSignal = signal;
     const ctx: SqlContext = { db, dialect };
     this.dialect = dialect;
     this.#db = db;
@@ -86,7 +96,7 @@ export class SqlStore implements Store {
 
   /** Closes the SQLite file or ends the PostgreSQL pool; calling it again is harmless. */
   close(): Promise<void> {
-    this.#closed ??= this.#db.destroy();
+    this.#closed ??= this.revocationSignal.close().then(() => this.#db.destroy());
     return this.#closed;
   }
 
@@ -123,7 +133,9 @@ export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore
       schema,
       ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
     });
-    store = new SqlStore(new Kysely<Database>({ dialect }), 'postgres', schema);
+    const db = new Kysely<Database>({ dialect });
+    const signal = new PostgresRevocationSignal(db as Kysely<unknown>, options.connectionString, schema);
+    store = new SqlStore(db, 'postgres', schema, signal);
   }
   if (options.migrate !== false) {
     try {
