@@ -62,7 +62,8 @@ export class Revocations {
 
   /**
    * Follows the other instances: on every announcement of the store's signal, catches up (see
-   * {@link catchUp}). Called by the service's `start`; {@link stopListening} undoes it.
+   * {@link catchUp}). Called by the service's `start` (and by the first stream opened);
+   * {@link stopListening} undoes it.
    *
    * @example
    * revocations.listen();
@@ -106,6 +107,8 @@ export class Revocations {
    * const handle = revocations.openStream(0, { entries: send, end: () => res.end() });
    */
   openStream(after: number, sink: RevocationStreamSink): RevocationStreamHandle | null {
+    // A stream pushes what the signal announces: follow it even if start() was not called.
+    this.listen();
     return this.streams.open(after, sink);
   }
 
