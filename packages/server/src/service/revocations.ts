@@ -46,6 +46,7 @@ export class Revocations {
   readonly #signal: RevocationSignal;
   #streamedCursor = 0;
   #unsubscribe: (() => void) | undefined;
+  #afterCatchUp: (() => Promise<unknown>) | undefined;
 
   constructor(
     private readonly revocations: RevocationStore,
@@ -65,15 +66,17 @@ export class Revocations {
   /**
    * Follows the other instances: on every announcement of the store's signal, catches up (see
    * {@link catchUp}), then runs `then` (the service reloads its keys when one was revoked).
-   * Called by the service's `start`; {@link stopListening} undoes it.
+   * Called by the service's `start` (and, without `then`, by the first stream opened);
+   * {@link stopListening} undoes it.
    *
    * @example
    * revocations.listen(() => keys.reloadIfRevoked());
    */
   listen(then?: () => Promise<unknown>): void {
+    if (then !== undefined) this.#afterCatchUp = then;
     this.#unsubscribe ??= this.#signal.subscribe(() => {
       this.catchUp()
-        .then(then)
+        .then(() => this.#afterCatchUp?.())
         .catch((err: Error) =>
           warn('TESSERA_MAINTENANCE_FAILED', `revocation catch-up failed: ${err.message}`),
         );
@@ -111,6 +114,8 @@ export class Revocations {
    * const handle = revocations.openStream(0, { entries: send, end: () => res.end() });
    */
   openStream(after: number, sink: RevocationStreamSink): RevocationStreamHandle | null {
+    // A stream pushes what the signal announces: follow it even if start() was not called.
+    this.listen();
     return this.streams.open(after, sink);
   }
 
