@@ -17,6 +17,15 @@
 // BENCH_FILTER (regex on case names such as tessera/refresh; comma = alternatives)
 // BENCH_CPU (1) BENCH_CLIENT_CPU (0) BENCH_NO_PIN=1 BENCH_CPU_PROF=<dir> (a --cpu-prof
 // profile of each server process, written when it exits).
+//
+//   npm run bench:server -- --redis    # the SQLite refresh row, then Tessera on Redis (redis-cases.mjs)
+//
+// With --redis: BENCH_REDIS_FSYNC (everysec) BENCH_REDIS_SESSIONS (1000: sessions in Redis for
+// the first refresh run) BENCH_REDIS_SEED (1000000: sessions in Redis for the second; 0 skips it)
+// BENCH_REDIS_SEED_PER_USER (1 session per seeded user) BENCH_REDIS_CEILING_REQUESTS (500000)
+// BENCH_PROPAGATION_REVOCATIONS (200 per mode) BENCH_PROPAGATION_POLL_MS (5000, the guard's
+// default) BENCH_PROPAGATION_SPACING_MS (100: a logout every 50-150 ms). BENCH_FILTER applies to the case names
+// (tessera/refresh, redis/refresh, redis/ceiling, redis/refresh-x2, redis/propagation).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -28,10 +37,13 @@ import { runAutocannon } from '../lib/load.mjs';
 import { describeEnvironment, packageVersion } from '../lib/machine.mjs';
 import { allowedCpus, waitIdle } from '../lib/proc-stat.mjs';
 import { runNode } from '../lib/process.mjs';
+import { redisInstalled, redisVersion } from '../lib/redis.mjs';
 import { BENCH_DIR, writeResults } from '../lib/results.mjs';
 import { startLoadRun } from '../lib/run-context.mjs';
 import { freePort, profilingArgs, startServer } from '../lib/servers.mjs';
 import { oauthCases } from './oauth-cases.mjs';
+import { benchRedis } from './redis-cases.mjs';
+import { redisReportMarkdown } from './redis-report.mjs';
 import { reportMarkdown } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +51,8 @@ const REPO = join(BENCH_DIR, '..');
 const TESSERA_MAIN = join(REPO, 'packages', 'server', 'dist', 'cli', 'main.js');
 const PRELOAD = pathToFileURL(join(HERE, 'eld-preload.mjs')).href;
 const PASSWORD = 'correct horse battery staple';
+// One issuer for every instance (the default would be http://127.0.0.1:<port>, one per instance).
+const ISSUER = 'http://tessera.bench.test';
 // The configuration's ceiling: high enough that floods measure the work, not the 429s.
 const HIGH = { max: 1_000_000, windowMs: 60_000 };
 
@@ -60,6 +74,21 @@ function settings(env = process.env) {
     argon2Seconds: envInt('BENCH_ARGON2_SECONDS', 5),
     servers,
     filters: envFilters('BENCH_FILTER'),
+    // From the repository root npm keeps `--redis` for itself and sets npm_config_redis.
+    redis:
+      process.argv.includes('--redis') ||
+      process.argv.includes('redis') ||
+      env.npm_config_redis === 'true' ||
+      env.BENCH_REDIS === '1',
+    redisFsync: env.BENCH_REDIS_FSYNC ?? 'everysec',
+    smallSessions: envInt('BENCH_REDIS_SESSIONS', 1000),
+    largeSessions: envInt('BENCH_REDIS_SEED', 1_000_000, { min: 0 }),
+    seedPerUser: envInt('BENCH_REDIS_SEED_PER_USER', 1),
+    ceilingRequests: envInt('BENCH_REDIS_CEILING_REQUESTS', 500_000),
+    propagationRevocations: envInt('BENCH_PROPAGATION_REVOCATIONS', 200),
+    propagationPollMs: envInt('BENCH_PROPAGATION_POLL_MS', 5000),
+    propagationSpacingMs: envInt('BENCH_PROPAGATION_SPACING_MS', 100),
+    propagationModes: (env.BENCH_PROPAGATION_MODES ?? 'auto,poll').split(','),
   };
 }
 
@@ -214,19 +243,21 @@ function combineRaw(before, after) {
 
 // ---------------------------------------------------------------- Tessera
 
+/** The environment without the caller's TESSERA_* variables, plus `extra` (which may set some). */
 function cleanEnv(extra) {
-  const env = { ...process.env, NODE_ENV: 'production', ...extra };
+  const env = { ...process.env, NODE_ENV: 'production' };
   for (const k of Object.keys(env)) if (k.startsWith('TESSERA_')) delete env[k];
-  return env;
+  return { ...env, ...extra };
 }
 
-async function startTessera(plans, dir) {
+async function startTessera(plan, dir, extraEnv = {}) {
   const port = await freePort();
   const configFile = join(dir, 'config.json');
   writeFileSync(
     configFile,
     JSON.stringify({
       logLevel: 'warn',
+      issuer: ISSUER,
       rateLimits: {
         loginPerIp: HIGH,
         loginPerEmailAndIp: HIGH,
@@ -237,12 +268,12 @@ async function startTessera(plans, dir) {
       },
     }),
   );
-  const eldFile = join(dir, 'eld.json');
-  const proc = await startServer(plans.server, {
+  const eldFile = join(dir, `eld-${port}.json`);
+  const proc = await startServer(plan, {
     script: TESSERA_MAIN,
     args: ['serve', '--data-dir', dir, '--config', configFile, '--port', String(port)],
-    nodeArgs: ['--import', PRELOAD, ...profilingArgs('tessera-serve')],
-    env: cleanEnv({ BENCH_ELD_FILE: eldFile }),
+    nodeArgs: ['--import', PRELOAD, ...profilingArgs(`tessera-serve-${port}`)],
+    env: cleanEnv({ BENCH_ELD_FILE: eldFile, ...extraEnv }),
     cwd: REPO,
     ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     name: 'tessera serve',
@@ -259,7 +290,7 @@ async function benchTessera(plans, cfg, argon2Params) {
   const cases = [];
   let proc;
   try {
-    proc = await startTessera(plans, dir);
+    proc = await startTessera(plans.server, dir);
     const { port } = proc;
     const cpus = allowedCpus(proc.pid);
     log(`tessera serve: pid ${proc.pid}, port ${port}, CPUs ${cpus}`);
@@ -588,18 +619,39 @@ async function main() {
       `load average ${machine.loadavg.map((l) => l.toFixed(2)).join(' ')}; tessera dist built ${build}`,
   );
 
-  const out = { raw: null, tessera: null, betterAuth: null };
-  if (cfg.servers.includes('tessera')) {
-    out.tessera = await benchTessera(plans, cfg, argon2Params);
-    out.raw = out.tessera.raw ?? null;
+  const out = { raw: null, tessera: null, betterAuth: null, redis: null };
+  if (cfg.redis) {
+    // The SQLite refresh row of the same run, then the Redis cases.
+    if (!redisInstalled()) throw new Error('--redis needs redis-server, redis-cli and redis-benchmark');
+    versions.redis = redisVersion();
+    if (selected(cfg, 'tessera/refresh')) {
+      out.tessera = await benchTessera(plans, { ...cfg, filters: [/^tessera\/refresh$/] }, argon2Params);
+    }
+    out.redis = await benchRedis({
+      plans,
+      cfg,
+      log,
+      expect,
+      fmtRun,
+      selected,
+      startTessera,
+      issuer: ISSUER,
+    });
+  } else {
+    if (cfg.servers.includes('tessera')) {
+      out.tessera = await benchTessera(plans, cfg, argon2Params);
+      out.raw = out.tessera.raw ?? null;
+    }
+    if (cfg.servers.includes('better-auth')) out.betterAuth = await benchBetterAuth(plans, cfg);
   }
-  if (cfg.servers.includes('better-auth')) out.betterAuth = await benchBetterAuth(plans, cfg);
 
   const meta = resultsMeta(cfg, { versions, argon2Params, tesseraBuild: build });
 
-  const md = reportMarkdown(out, meta);
+  const md = cfg.redis
+    ? `${reportMarkdown(out, meta)}\n${redisReportMarkdown(out, meta)}`
+    : reportMarkdown(out, meta);
   log(`\n${md}`);
-  const files = writeResults('server', { meta, ...out }, md, started);
+  const files = writeResults(cfg.redis ? 'server-redis' : 'server', { meta, ...out }, md, started);
   log(`\nresults: ${files.json}, ${files.md}`);
 }
 

@@ -2,9 +2,10 @@
  * A non-negative integer in a query string. Query values always arrive as
  * strings and the app's Ajv never coerces types (so that `"123"` in a JSON body
  * is not a number), so the schema matches digits and {@link queryInteger}
- * converts them.
+ * converts them. Up to 16 digits: a revocation cursor of the Redis store is Redis's clock in
+ * microseconds (16 digits since 2001), and {@link queryInteger} clamps to the safe range.
  */
-export const digits = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+export const digits = { type: 'string', pattern: '^[0-9]{1,16}$' } as const;
 
 /**
  * A revocation-feed cursor in a query string: up to 16 digits (the Redis store's cursors are
