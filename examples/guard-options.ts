@@ -30,6 +30,14 @@ const guard = createGuard({
     streamIdleMs: 45_000, // default; a stream silent this long is dropped and reconnected
     onError: (err) => log.warn(err.message), // each failed poll or dropped stream
   },
+  dpop: {
+    // DPoP-bound tokens (cnf.jkt) are always checked; these tune it (see "DPoP" below)
+    algorithms: ['ES256', 'EdDSA', 'PS256', 'RS256'], // default; proof algorithms, asymmetric only
+    iatWindowSeconds: 60, // default; how old a proof may be
+    // publicBaseUrl: 'https://api.example.com', // behind a proxy: the URL clients address
+    // replayCache: createRedisReplayCache(redis), // default: in memory, maxReplayEntries 100 000
+    // required: true, // refuse Bearer tokens
+  },
 });
 // #endregion readme
 

@@ -2,7 +2,7 @@
 // installed from those tarballs into an empty project outside the repository (with the
 // sibling tarballs it depends on, nothing else of ours), then, in that project: the README's
 // Express example and @tessera/jwt example type-checked under plain `strict` and run, the
-// installed `tessera serve` issuing the tokens, and `npx @tessera/server --help`.
+// installed `tessera serve` issuing the tokens and serving the console, and `npx @tessera/server --help`.
 // better-sqlite3 installs a prebuilt binary, or compiles for about two minutes when its host is
 // out of reach (as on CI here). The binary the repository's own `npm ci` made for this Node is
 // handed to it as a local prebuild (prebuild-install's npm_config_<name>_local_prebuilds) when
@@ -238,6 +238,14 @@ describe('the packed packages, installed outside the repository', {
     const server = await startInstalledServer(join(work, 'data'));
     let api: ChildProcess | undefined;
     try {
+      // The console ships inside the server's tarball: served at / with its CSP and its assets.
+      const index = await fetch(`${server.url}/`);
+      assert.equal(index.status, 200);
+      assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      const script = /src="(\/assets\/app-[\w-]+\.js)"/.exec(await index.text())?.[1];
+      assert.ok(script !== undefined, 'the console index names its script');
+      assert.equal((await fetch(`${server.url}${script}`)).status, 200);
+
       const register = await call(`${server.url}/auth/register`, { method: 'POST', body: USER });
       assert.equal(register.status, 201, register.text);
       const userId = (register.body as { id: string }).id;

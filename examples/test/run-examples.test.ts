@@ -148,6 +148,35 @@ describe('guard examples against a live auth server', () => {
     });
   });
 
+  test('DPoP: a service gets a DPoP-bound token and calls the guarded API with proofs', async () => {
+    const created = await call(`${server.url}/admin/clients`, {
+      method: 'POST',
+      token: admin,
+      body: { name: 'dpop-service', scopes: [], token_endpoint_auth_method: 'client_secret_basic' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const { client_id, client_secret } = created.body as { client_id: string; client_secret: string };
+    await withApp('guard-dpop.ts', env, async ({ url }) => {
+      const result = await runExample('oauth-dpop.ts', {
+        ...env,
+        CLIENT_ID: client_id,
+        CLIENT_SECRET: client_secret,
+        API_URL: url,
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const [first = '', second = ''] = result.stdout.trim().split('\n');
+      assert.match(
+        first,
+        new RegExp(`^DPoP 200 \\{"subject":"${client_id}","dpopJkt":"[A-Za-z0-9_-]{43}"\\}$`),
+      );
+      assert.equal(second, 'as Bearer 401');
+      // A Bearer token still works beside the DPoP ones.
+      const profile = await call(`${url}/whoami`, { token: user });
+      assert.equal(profile.status, 200, profile.text);
+      assert.deepEqual(profile.body, { subject: userId, dpopJkt: null });
+    });
+  });
+
   test('Passport: TesseraStrategy as the jwt strategy', async () => {
     await withApp('guard-passport.ts', env, async ({ url }) => {
       const profile = await call(`${url}/profile`, { token: user });
@@ -203,6 +232,12 @@ describe('guard examples against a live auth server', () => {
     const result = await runExample('guard-options.ts');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim(), 'true');
+  });
+
+  test('the many-instances guard example builds a guard that starts on the stream', async () => {
+    const result = await runExample('guard-many-instances.ts');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), 'poll'); // until the stream has caught up
   });
 });
 

@@ -36,9 +36,30 @@ export function makeKeys() {
   return { secret: randomBytes(32), publicPem: ed.publicKey, privatePem: ed.privateKey };
 }
 
+/**
+ * A DPoP key (ES256, the algorithm most DPoP clients use) for a case whose token is bound to it:
+ * its private JWK for the load generator, and the thumbprint that goes into `cnf.jkt`.
+ */
+async function dpopKey() {
+  const { exportJwk, generateKeyPair, jwkThumbprint } = await import('@tessera/jwt');
+  const pair = generateKeyPair('ES256');
+  return {
+    key: pair.privateKey,
+    privateJwk: exportJwk(pair.privateKey, { private: true }),
+    jkt: jwkThumbprint(exportJwk(pair.publicKey)),
+  };
+}
+
+/** A fresh DPoP proof for GET `url` with `token`. */
+export async function dpopProof(dpop, url, token) {
+  const { createDpopProof } = await import('@tessera/jwt');
+  return createDpopProof(dpop.key, { htm: 'GET', htu: url, accessToken: token });
+}
+
 /** Fresh claims and tokens for one case (so a long run never meets exp), and the file the server reads. */
-function prepareCase(dir, alg, keys, name) {
+function prepareCase(dir, alg, keys, name, dpop) {
   const claims = makeClaims();
+  if (dpop !== undefined) claims.cnf = { jkt: dpop.jkt };
   const signingKey = alg === 'HS256' ? keys.secret : keys.privatePem;
   const valid = rawSign(alg, signingKey, claims, { alg, typ: 'at+jwt' });
   const keyFile = join(dir, `${name.replace(/\W/g, '_')}.json`);
@@ -57,10 +78,26 @@ function prepareCase(dir, alg, keys, name) {
   return { claims, keyFile, tokens: { valid, tampered: tamperSignature(valid) } };
 }
 
-/** A good token must give the claims (200); a tampered one 401 (200 without auth); no token 401 (200). */
-export async function probe(port, server, claims, tokens) {
-  const get = (authorization) =>
-    request(port, { path: '/profile', headers: authorization ? { authorization } : {} });
+/**
+ * A good token must give the claims (200); a tampered one 401 (200 without auth); no token 401 (200).
+ * A DPoP-bound token: 200 with a fresh proof, 401 as Bearer and 401 with a replayed proof.
+ */
+export async function probe(port, server, claims, tokens, dpop) {
+  const get = (authorization, extra = {}) =>
+    request(port, { path: '/profile', headers: authorization ? { authorization, ...extra } : {} });
+  if (dpop !== undefined) {
+    const url = `http://127.0.0.1:${port}/profile`;
+    const proof = await dpopProof(dpop, url, tokens.valid);
+    const good = await get(`DPoP ${tokens.valid}`, { dpop: proof });
+    if (good.status !== 200 || !jsonEqual(good.json, claims)) {
+      throw new Error(`probe: DPoP token with a proof got ${good.status} ${good.text.slice(0, 300)}`);
+    }
+    const replay = await get(`DPoP ${tokens.valid}`, { dpop: proof });
+    if (replay.status !== 401) throw new Error(`probe: a replayed proof got ${replay.status}`);
+    const asBearer = await get(`Bearer ${tokens.valid}`);
+    if (asBearer.status !== 401) throw new Error(`probe: the bound token as Bearer got ${asBearer.status}`);
+    return;
+  }
   const good = await get(`Bearer ${tokens.valid}`);
   if (good.status !== 200 || !jsonEqual(good.json, claims)) {
     throw new Error(`probe: good token got ${good.status} ${good.text.slice(0, 300)}`);
@@ -78,7 +115,8 @@ export async function probe(port, server, claims, tokens) {
  * with fresh claims and tokens. Resolves with the process, its port, the claims and tokens.
  */
 export async function startCaseServer(plan, dir, keys, alg, server, name) {
-  const { claims, keyFile, tokens } = prepareCase(dir, alg, keys, name);
+  const dpop = server.dpop ? await dpopKey() : undefined;
+  const { claims, keyFile, tokens } = prepareCase(dir, alg, keys, name, dpop);
   const spec = { kind: server.kind, alg, keyFile, cache: server.cache };
   const proc = await startServer(plan, {
     script: SERVER_SCRIPT,
@@ -88,5 +126,5 @@ export async function startCaseServer(plan, dir, keys, alg, server, name) {
     ready: /^READY (\d+)/,
     name,
   });
-  return { proc, port: Number(proc.match[1]), claims, tokens };
+  return { proc, port: Number(proc.match[1]), claims, tokens, dpop };
 }

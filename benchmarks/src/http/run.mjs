@@ -39,6 +39,9 @@ const LIBRARIES = [
   'jsonwebtoken',
 ];
 
+/** Proofs made ahead per second of a DPoP run (more are made on the fly past them). */
+const DPOP_PROOFS_PER_SECOND = 12_000;
+
 function settings(env = process.env) {
   const algs = (env.BENCH_ALGS ?? ALGS.join(','))
     .split(',')
@@ -60,23 +63,47 @@ function settings(env = process.env) {
 
 async function runCase(plans, cfg, dir, keys, alg, server) {
   const name = caseName(alg, server);
-  const { proc, port, claims, tokens } = await startCaseServer(plans.server, dir, keys, alg, server, name);
+  const { proc, port, claims, tokens, dpop } = await startCaseServer(
+    plans.server,
+    dir,
+    keys,
+    alg,
+    server,
+    name,
+  );
+  const url = `http://127.0.0.1:${port}/profile`;
   const load = {
-    url: `http://127.0.0.1:${port}/profile`,
+    url,
     connections: cfg.connections,
     pipelining: cfg.pipelining,
-    headers: { authorization: `Bearer ${tokens.valid}` },
+    headers: { authorization: `${dpop === undefined ? 'Bearer' : 'DPoP'} ${tokens.valid}` },
     serverPid: proc.pid,
   };
+  // A DPoP-bound token: every request carries a proof of its own, made before the run starts.
+  const withProofs = (duration) =>
+    dpop === undefined
+      ? { ...load, duration }
+      : {
+          ...load,
+          duration,
+          dpop: {
+            privateJwk: dpop.privateJwk,
+            alg: 'ES256',
+            htm: 'GET',
+            htu: url,
+            accessToken: tokens.valid,
+            count: duration * DPOP_PROOFS_PER_SECOND,
+          },
+        };
   const runs = [];
   try {
-    await probe(port, server, claims, tokens);
+    await probe(port, server, claims, tokens, dpop);
     const cpus = allowedCpus(proc.pid);
-    if (cfg.warmup > 0) await runAutocannon(plans.client, { ...load, duration: cfg.warmup });
+    if (cfg.warmup > 0) await runAutocannon(plans.client, withProofs(cfg.warmup));
     for (let r = 0; r < cfg.runs; r++) {
       await waitIdle(proc.pid);
-      await probe(port, server, claims, tokens);
-      const run = await runAutocannon(plans.client, { ...load, duration: cfg.duration });
+      await probe(port, server, claims, tokens, dpop);
+      const run = await runAutocannon(plans.client, withProofs(cfg.duration));
       run.serverCpus = cpus;
       runs.push(run);
       console.log(

@@ -35,7 +35,11 @@ export async function oauthCases({
   autocannonCase,
   expect,
 }) {
-  const names = ['tessera/client-credentials', 'tessera/introspect'].filter((n) => selected(cfg, n));
+  const names = [
+    'tessera/client-credentials',
+    'tessera/client-credentials-dpop',
+    'tessera/introspect',
+  ].filter((n) => selected(cfg, n));
   if (names.length === 0) return [];
   const { port } = proc;
   const client = await addClient(plans, cli, storeArgs, env);
@@ -72,6 +76,53 @@ export async function oauthCases({
           method: 'POST',
           headers: { authorization, 'content-type': FORM },
           body: grant,
+        },
+        probe,
+      ),
+    );
+  }
+
+  if (names.includes('tessera/client-credentials-dpop')) {
+    // RFC 9449: each request carries a fresh ES256 proof (made by the load generator before the
+    // run starts); the server verifies it, records its jti in the store and binds the token.
+    const { createDpopProof, exportJwk, generateKeyPair } = await import('@tessera/jwt');
+    const pair = generateKeyPair('ES256');
+    const htu = `http://127.0.0.1:${port}/oauth/token`;
+    const probe = async () => {
+      const dpop = createDpopProof(pair.privateKey, { htm: 'POST', htu });
+      const once = () =>
+        request(port, {
+          method: 'POST',
+          path: '/oauth/token',
+          headers: { authorization, 'content-type': FORM, dpop },
+          body: grant,
+        });
+      const ok = await once();
+      expect(
+        ok.status === 200 && ok.json?.token_type === 'DPoP',
+        `client_credentials with DPoP got ${ok.status} ${ok.text}`,
+      );
+      const replay = await once();
+      expect(replay.status === 400, `a replayed DPoP proof got ${replay.status}`);
+    };
+    cases.push(
+      await autocannonCase(
+        plans,
+        cfg,
+        proc,
+        'tessera/client-credentials-dpop',
+        {
+          url: htu,
+          method: 'POST',
+          headers: { authorization, 'content-type': FORM },
+          body: grant,
+          dpop: {
+            privateJwk: exportJwk(pair.privateKey, { private: true }),
+            alg: 'ES256',
+            htm: 'POST',
+            htu,
+            count: (cfg.duration + 1) * 3000,
+          },
         },
         probe,
       ),

@@ -23,6 +23,7 @@ const LABELS = {
   'tessera/me': 'GET /auth/me (Bearer)',
   'tessera/jwks': 'GET /.well-known/jwks.json',
   'tessera/client-credentials': 'client_credentials grant, POST /oauth/token',
+  'tessera/client-credentials-dpop': 'client_credentials grant with a DPoP proof (ES256), POST /oauth/token',
   'tessera/introspect': 'introspection, POST /oauth/introspect',
   'better-auth/sign-in': 'sign-in, POST /api/auth/sign-in/email',
   'better-auth/token': 'GET /api/auth/token (cookie)',
@@ -216,6 +217,7 @@ export function reportMarkdown(out, meta) {
   }
 
   const grants = get(tessera, 'tessera/client-credentials');
+  const dpopGrants = get(tessera, 'tessera/client-credentials-dpop');
   const introspections = get(tessera, 'tessera/introspect');
   if (grants || introspections) {
     const a = OAUTH_ANCHORS;
@@ -239,6 +241,16 @@ export function reportMarkdown(out, meta) {
           fmtRatio(grants.perSec / a.hydraGrantsPerCore),
         ],
       );
+    }
+    if (dpopGrants) {
+      rows.push([
+        dpopGrants.label,
+        rate(dpopGrants.perSec),
+        ms(dpopGrants.p99),
+        'Ory Hydra published run, per core (Bearer)',
+        rate(a.hydraGrantsPerCore),
+        fmtRatio(dpopGrants.perSec / a.hydraGrantsPerCore),
+      ]);
     }
     if (introspections) {
       rows.push([

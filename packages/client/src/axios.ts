@@ -1,10 +1,14 @@
-import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { TesseraClient } from './client.js';
 import { TesseraClientError } from './errors.js';
 import { isInvalidToken } from './http.js';
 
 /** What the interceptors remember on a request's config (axios copies unknown keys into a retry). */
-type Tagged = InternalAxiosRequestConfig & { tesseraToken?: string; tesseraRetried?: boolean };
+type Tagged = InternalAxiosRequestConfig & {
+  tesseraToken?: string;
+  tesseraRetried?: boolean;
+  tesseraNonce?: boolean;
+};
 
 const notSignedIn = () => new TesseraClientError('ERR_CLIENT_NOT_SIGNED_IN', 'not signed in');
 
@@ -12,9 +16,11 @@ const notSignedIn = () => new TesseraClientError('ERR_CLIENT_NOT_SIGNED_IN', 'no
  * Makes an axios instance call with the client's access token, with the
  * guarantees of `client.fetch`: a fresh token on every request (one refresh
  * for any number of concurrent requests and tabs), and on a 401
- * `invalid_token` one refresh and one retry, never a loop. Signed out, a
- * request rejects with ERR_CLIENT_NOT_SIGNED_IN before it is sent. Returns a
- * function that removes the interceptors.
+ * `invalid_token` one refresh and one retry, never a loop. With DPoP, every
+ * request carries a fresh proof, and a `use_dpop_nonce` refusal is retried
+ * once with the server's nonce. Signed out, a request rejects with
+ * ERR_CLIENT_NOT_SIGNED_IN before it is sent. Returns a function that removes
+ * the interceptors.
  *
  * @example
  * import axios from 'axios';
@@ -39,13 +45,24 @@ export function attachAxios(instance: AxiosInstance, client: TesseraClient): () 
     config.tesseraToken = token;
     return config;
   });
-  const response = instance.interceptors.response.use(undefined, async (error: AxiosError) => {
+  // Keeps the server's DPoP-Nonce; true for a use_dpop_nonce refusal.
+  const nonce = (res: AxiosResponse) =>
+    client.dpopNonce(instance.getUri(res.config), (name) => res.headers?.[name]);
+  const passed = (res: AxiosResponse) => {
+    if ((res.config as Tagged).tesseraToken !== undefined) nonce(res);
+    return res;
+  };
+  const response = instance.interceptors.response.use(passed, async (error: AxiosError) => {
     const config = error.config as Tagged | undefined;
     const res = error.response;
+    if (config?.tesseraToken === undefined || res === undefined) throw error;
+    if (nonce(res) && !config.tesseraNonce) {
+      config.tesseraNonce = true;
+      // Through the request interceptor again, which signs a new proof with the nonce.
+      return instance.request(config);
+    }
     if (
-      config?.tesseraToken === undefined ||
       config.tesseraRetried ||
-      res === undefined ||
       !isInvalidToken(res.status, res.headers?.['www-authenticate'] as string | undefined)
     ) {
       throw error;

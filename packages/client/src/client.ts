@@ -31,9 +31,17 @@ export interface TesseraClient {
   subscribe(listener: (event: ClientEvent) => void): () => void;
   /**
    * For adapters: the auth headers of one request with `token`. The one place
-   * they are built: `Authorization: Bearer` today, a DPoP proof later.
+   * they are built: `Authorization: Bearer`, or for a DPoP-bound token
+   * `Authorization: DPoP` and a fresh `DPoP` proof for `method` and `url`.
    */
   authHeaders(token: string, method: string, url: string): Promise<Record<string, string>>;
+  /**
+   * For adapters, with each response to a request made with authHeaders: keeps
+   * the server's `DPoP-Nonce`, and is true when the response refused the proof
+   * for want of it (`use_dpop_nonce`): then retry once with new authHeaders,
+   * never more. Always false without DPoP.
+   */
+  dpopNonce(url: string, header: (name: string) => unknown): boolean;
   /**
    * For adapters, after a 401 `invalid_token` for `staleToken`: refreshes once
    * (unless another call already did) and resolves with the token to retry
@@ -63,8 +71,11 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 export function createClient(options: ClientOptions): TesseraClient {
   const env = resolveOptions(options);
   const { base, browser, storage, key } = env;
+  const signer = env.dpop?.(base, env.now);
   const listeners = new Set<(event: ClientEvent) => void>();
   let access: string | undefined;
+  // The access token is DPoP-bound (token_type DPoP): sent as `Authorization: DPoP` with a proof.
+  let bound = false;
   let expiresAt = 0;
   let lifetime = 0;
   let refreshToken: string | undefined;
@@ -99,8 +110,9 @@ export function createClient(options: ClientOptions): TesseraClient {
     if (env.auto) timer = env.setTimeout(() => void refresh().catch(() => {}), ms);
   };
 
-  const adopt = (token: string, expires: number, life: number, share: boolean) => {
+  const adopt = (token: string, expires: number, life: number, share: boolean, dpop: boolean) => {
     access = token;
+    bound = dpop;
     expiresAt = expires;
     lifetime = life;
     generation++;
@@ -108,13 +120,14 @@ export function createClient(options: ClientOptions): TesseraClient {
     wake?.();
     // Somewhere in 60–80 % of the remaining lifetime: tabs and devices spread out, no thundering herd.
     schedule((expires - env.now()) * (0.6 + env.random() / 5));
-    if (share) tabs?.post({ t: 'a', a: token, e: expires, l: life });
+    if (share) tabs?.post({ t: 'a', a: token, e: expires, l: life, d: dpop });
     const was = status;
     status = 'signed-in';
     emit(was === 'signed-in' ? 'refreshed' : 'signed-in');
   };
 
-  const end = async (share: boolean) => {
+  /** Signs out here; `share`: tells the other tabs. `drop`: deletes the DPoP key from its store too. */
+  const end = async (share: boolean, drop = share || !browser) => {
     access = refreshToken = undefined;
     expiresAt = 0;
     generation++;
@@ -126,12 +139,14 @@ export function createClient(options: ClientOptions): TesseraClient {
       emit('signed-out');
     }
     await storage?.removeItem(key);
+    // A new session gets a new key. Another tab's sign-out leaves the stored key to that tab.
+    await signer?.forget(drop);
   };
 
   const tabs = browser
     ? openTabs(env, (m: TabMessage) => {
         if (m.t === 'o') void end(false).catch(() => {});
-        else if (m.e > expiresAt) adopt(m.a, m.e, m.l, false);
+        else if (m.e > expiresAt) adopt(m.a, m.e, m.l, false, m.d);
       })
     : undefined;
 
@@ -141,6 +156,7 @@ export function createClient(options: ClientOptions): TesseraClient {
       access_token?: unknown;
       expires_in?: unknown;
       refresh_token?: unknown;
+      token_type?: unknown;
     } | null;
     // expires_in counts whole seconds from a server clock that may be most of a second on: one less.
     const seconds = Number(body?.expires_in);
@@ -153,23 +169,55 @@ export function createClient(options: ClientOptions): TesseraClient {
       refreshToken = next as string;
       await storage?.setItem(key, refreshToken);
     }
-    adopt(body.access_token, env.now() + life, life, true);
+    adopt(
+      body.access_token,
+      env.now() + life,
+      life,
+      true,
+      !!signer && /^dpop$/i.test(String(body.token_type)),
+    );
   };
 
-  /** One POST to the auth server, aborted after requestTimeoutMs (a network error, so retried). */
-  const post = async (path: string, init: RequestInit) => {
-    const abort = new AbortController();
-    const t = env.setTimeout(() => abort.abort(), env.requestTimeoutMs);
-    try {
-      return await send(env.fetch, base + path, {
-        method: 'POST',
-        ...(browser ? { credentials: 'include' } : {}),
-        signal: abort.signal,
-        ...init,
-      });
-    } finally {
-      env.clearTimeout(t);
-    }
+  /**
+   * One POST to the auth server (with the access token `at` if given), aborted after
+   * requestTimeoutMs (a network error, so retried). With DPoP it carries a proof, and
+   * a `use_dpop_nonce` refusal is retried once with the server's nonce.
+   */
+  const post = async (path: string, init: RequestInit, at?: string) => {
+    const url = base + path;
+    const go = async () => {
+      const abort = new AbortController();
+      const t = env.setTimeout(() => abort.abort(), env.requestTimeoutMs);
+      try {
+        return await send(env.fetch, url, {
+          method: 'POST',
+          ...(browser ? { credentials: 'include' } : {}),
+          signal: abort.signal,
+          ...init,
+          headers: {
+            ...(init.headers as Record<string, string>),
+            ...(at
+              ? await authHeaders(at, 'POST', url)
+              : signer && { dpop: await signer.proof('POST', url) }),
+          },
+        });
+      } finally {
+        env.clearTimeout(t);
+      }
+    };
+    const res = await go();
+    if (!signer) return res;
+    // The auth server says use_dpop_nonce in a 400's body (RFC 9449 §8).
+    const error =
+      res.status === 400
+        ? (
+            await res
+              .clone()
+              .json()
+              .catch(() => 0)
+          )?.error
+        : undefined;
+    return signer.nonce(url, (name) => res.headers.get(name), error) ? go() : res;
   };
 
   /** Trades the refresh token (cookie or body) for a new pair. `start`: the generation it set out from. */
@@ -190,7 +238,7 @@ export function createClient(options: ClientOptions): TesseraClient {
     // unless a login or another tab's refresh brought a new token while this request was out.
     const err = await refusal(res, { 400: NOT_SIGNED_IN });
     if (generation !== start) return;
-    if (err.code === NOT_SIGNED_IN) await end(status === 'signed-in');
+    if (err.code === NOT_SIGNED_IN) await end(status === 'signed-in', true);
     throw err;
   };
 
@@ -237,9 +285,10 @@ export function createClient(options: ClientOptions): TesseraClient {
     return access ?? null;
   };
 
-  const authHeaders = async (t: string, _method: string, _url: string): Promise<Record<string, string>> => ({
-    authorization: `Bearer ${t}`,
-  });
+  const authHeaders = async (t: string, method: string, url: string): Promise<Record<string, string>> =>
+    signer && bound
+      ? { authorization: `DPoP ${t}`, dpop: await signer.proof(method, url, t) }
+      : { authorization: `Bearer ${t}` };
 
   const renew = async (stale: string) => {
     if (access === stale) {
@@ -252,14 +301,19 @@ export function createClient(options: ClientOptions): TesseraClient {
     return access ?? null;
   };
 
+  /** One call of client.fetch with `t`; with DPoP, a `use_dpop_nonce` refusal is retried once. */
   const call = async (input: RequestInfo | URL, init: RequestInit, t: string) => {
     const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
-    const headers = new Headers(init.headers ?? request?.headers);
     const url = request?.url ?? String(input);
-    const auth = await authHeaders(t, init.method ?? request?.method ?? 'GET', url);
-    for (const name in auth) headers.set(name, auth[name] as string);
-    // A Request's body can be read once: send a copy, keep the original for the retry.
-    return send(env.fetch, request ? request.clone() : input, { ...init, headers }, true);
+    const go = async () => {
+      const headers = new Headers(init.headers ?? request?.headers);
+      const auth = await authHeaders(t, init.method ?? request?.method ?? 'GET', url);
+      for (const name in auth) headers.set(name, auth[name] as string);
+      // A Request's body can be read once: send a copy, keep the original for the retries.
+      return send(env.fetch, request ? request.clone() : input, { ...init, headers }, true);
+    };
+    const res = await go();
+    return signer?.nonce(url, (name) => res.headers.get(name)) ? go() : res;
   };
 
   const client: TesseraClient = {
@@ -300,13 +354,11 @@ export function createClient(options: ClientOptions): TesseraClient {
       const rt = browser ? undefined : (refreshToken ?? (await storage?.getItem(key)));
       try {
         if (t || rt || browser) {
-          const res = await post('/auth/logout', {
-            headers: {
-              ...(t ? await authHeaders(t, 'POST', `${base}/auth/logout`) : {}),
-              ...(rt ? JSON_TYPE : {}),
-            },
-            ...(rt ? { body: JSON.stringify({ refresh_token: rt }) } : {}),
-          });
+          const res = await post(
+            '/auth/logout',
+            rt ? { headers: JSON_TYPE, body: JSON.stringify({ refresh_token: rt }) } : {},
+            t,
+          );
           // 400/401: nothing left to end on the server.
           if (!res.ok && res.status !== 400 && res.status !== 401) throw await refusal(res);
         }
@@ -331,6 +383,7 @@ export function createClient(options: ClientOptions): TesseraClient {
     },
     authHeaders,
     renew,
+    dpopNonce: (url, header) => !!signer?.nonce(url, header),
   };
   return client;
 }

@@ -38,19 +38,21 @@ export async function refusal(
   const text = body?.error_description;
   const code: ClientErrorCode =
     codes[s] ??
-    (s === 400
-      ? 'ERR_CLIENT_INVALID_REQUEST'
-      : s === 401
-        ? 'ERR_CLIENT_NOT_SIGNED_IN'
-        : s === 403
-          ? body?.error === 'access_denied'
-            ? 'ERR_CLIENT_ACCOUNT_BLOCKED'
-            : 'ERR_CLIENT_ORIGIN_NOT_ALLOWED'
-          : s === 429
-            ? 'ERR_CLIENT_RATE_LIMITED'
-            : s > 499
-              ? 'ERR_CLIENT_SERVER'
-              : 'ERR_CLIENT_BAD_RESPONSE');
+    (/dpop/.test(String(body?.error))
+      ? 'ERR_CLIENT_DPOP_REFUSED'
+      : s === 400
+        ? 'ERR_CLIENT_INVALID_REQUEST'
+        : s === 401
+          ? 'ERR_CLIENT_NOT_SIGNED_IN'
+          : s === 403
+            ? body?.error === 'access_denied'
+              ? 'ERR_CLIENT_ACCOUNT_BLOCKED'
+              : 'ERR_CLIENT_ORIGIN_NOT_ALLOWED'
+            : s === 429
+              ? 'ERR_CLIENT_RATE_LIMITED'
+              : s > 499
+                ? 'ERR_CLIENT_SERVER'
+                : 'ERR_CLIENT_BAD_RESPONSE');
   const after = Number(res.headers.get('retry-after'));
   return new TesseraClientError(
     code,

@@ -26,6 +26,27 @@ export interface BroadcastChannelLike {
   onmessage: ((event: { data: unknown }) => void) | null;
 }
 
+/**
+ * What createClient needs of DPoP, made by `dpop()` of `@tessera/client/dpop` (kept out of the
+ * main entry so apps without DPoP do not ship it). Called once by createClient with its
+ * baseUrl and clock.
+ */
+export type Dpop = (base: string, now: () => number) => DpopSigner;
+
+/** One client's DPoP key pair and the nonces its servers gave. */
+export interface DpopSigner {
+  /** A fresh proof for one request: `ath` when `accessToken` is given, the nonce last given by the URL's origin. */
+  proof(method: string, url: string, accessToken?: string): Promise<string>;
+  /**
+   * Reads a response to `url`: keeps its `DPoP-Nonce` for that origin. True when the response
+   * refused the proof for want of that nonce (`error`, or else the WWW-Authenticate challenge,
+   * says `use_dpop_nonce`): one retry with a new proof will do.
+   */
+  nonce(url: string, header: (name: string) => unknown, error?: unknown): boolean;
+  /** Forgets the key, and deletes it from its key store when `stored`: the next session gets a new one. */
+  forget(stored: boolean): Promise<void>;
+}
+
 /** Options of createClient. The ones under "Advanced" are for tests and unusual runtimes. */
 export interface ClientOptions {
   /** The auth server, e.g. `https://auth.example.com` or `location.origin` behind a proxy. */
@@ -40,8 +61,11 @@ export interface ClientOptions {
   storage?: AsyncStorageLike;
   /** The key of the refresh token in `storage`. Default `tessera.refresh_token`. */
   storageKey?: string;
-  /** DPoP-bound tokens (RFC 9449). Not supported yet: `true` throws ERR_CLIENT_NOT_SUPPORTED. */
-  dpop?: boolean;
+  /**
+   * DPoP-bound tokens (RFC 9449): `dpop()` of `@tessera/client/dpop`. Every auth request and
+   * every `client.fetch` then carries a proof signed by a non-extractable key of this client.
+   */
+  dpop?: Dpop;
   /** Refresh in the background before the access token expires (with jitter). Default true. */
   autoRefresh?: boolean;
   /** How often a refresh that met a network error, a 5xx or a 429 is retried before a call fails. Default 3. */
@@ -72,6 +96,7 @@ export interface Env {
   browser: boolean;
   storage: AsyncStorageLike | undefined;
   key: string;
+  dpop: Dpop | undefined;
   auto: boolean;
   retries: number;
   lockTimeoutMs: number;
@@ -107,7 +132,7 @@ export function resolveOptions(o: ClientOptions): Env {
     (storage === g.localStorage || storage === g.sessionStorage || typeof storage.getItem !== 'function')
   )
     throw bad('storage must be an async secure store, never localStorage');
-  if (o.dpop) throw new TesseraClientError('ERR_CLIENT_NOT_SUPPORTED', 'dpop is not supported yet');
+  if (o.dpop && typeof o.dpop !== 'function') throw bad("dpop takes dpop() of '@tessera/client/dpop'");
   const f = o.fetch ?? g.fetch;
   if (typeof f !== 'function') throw new TesseraClientError('ERR_CLIENT_NOT_SUPPORTED', 'no fetch: pass one');
   return {
@@ -115,6 +140,7 @@ export function resolveOptions(o: ClientOptions): Env {
     browser,
     storage,
     key: o.storageKey ?? 'tessera.refresh_token',
+    dpop: o.dpop || undefined,
     auto: o.autoRefresh ?? true,
     retries: o.refreshRetries ?? 3,
     lockTimeoutMs: o.lockTimeoutMs ?? 10_000,

@@ -1,7 +1,10 @@
 import type { Env } from './options.js';
 
-/** What one tab tells the others: a new access token (`a`, expiring at `e`, lifetime `l`), or signed out. */
-export type TabMessage = { t: 'a'; a: string; e: number; l: number } | { t: 'o' };
+/**
+ * What one tab tells the others: a new access token (`a`, expiring at `e`, lifetime `l`,
+ * DPoP-bound if `d`), or signed out.
+ */
+export type TabMessage = { t: 'a'; a: string; e: number; l: number; d: boolean } | { t: 'o' };
 
 /** The tabs of one browser sharing a session: messages, and one refresh at a time. */
 export interface Tabs {

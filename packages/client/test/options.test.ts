@@ -44,13 +44,14 @@ test('localStorage (or sessionStorage) is refused as storage', () => {
   }
 });
 
-test('dpop: true is accepted by the type and refused for now with ERR_CLIENT_NOT_SUPPORTED', () => {
-  refused(
-    { baseUrl: 'https://a.test', mode: 'token', dpop: true, fetch },
-    'ERR_CLIENT_NOT_SUPPORTED',
-    /dpop/,
-  );
-  assert.ok(createClient({ baseUrl: 'https://a.test', mode: 'token', dpop: false, fetch }));
+test("dpop takes dpop() of '@tessera/client/dpop': true (or anything else) is refused", () => {
+  for (const dpop of [true, 'yes', {}])
+    refused(
+      { baseUrl: 'https://a.test', mode: 'token', dpop, fetch },
+      'ERR_CLIENT_INVALID_OPTIONS',
+      /@tessera\/client\/dpop/,
+    );
+  assert.ok(createClient({ baseUrl: 'https://a.test', mode: 'token', fetch }));
 });
 
 test('the global fetch is used when none is passed', () => {

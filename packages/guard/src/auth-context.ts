@@ -15,6 +15,11 @@ export interface AuthContext {
   scopes: string[];
   /** The `client_id` claim: the OAuth client the token was issued to (for client credentials, the subject too). */
   clientId?: string | undefined;
+  /**
+   * The `cnf.jkt` claim: the thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1). The
+   * guard accepted the request only with a DPoP proof by that key. Absent for a Bearer token.
+   */
+  dpopJkt?: string | undefined;
   /** Every claim of the token, verified. Read-only (frozen) when the guard's cache is on. */
   claims: JwtClaims;
 }
@@ -52,7 +57,23 @@ export function toAuthContext(
   if (typeof iat === 'number' && iat > nowSeconds + tolerance + MAX_FUTURE_IAT_SECONDS) {
     return 'ERR_JWT_CLAIM_INVALID';
   }
-  return { subject: sub, sessionId: sid, roles, permissions, scopes, clientId, claims };
+  const dpopJkt = confirmationJkt(claims);
+  if (dpopJkt === null) return 'ERR_GUARD_CLAIMS_INVALID';
+  const auth: AuthContext = { subject: sub, sessionId: sid, roles, permissions, scopes, clientId, claims };
+  if (dpopJkt !== undefined) auth.dpopJkt = dpopJkt;
+  return auth;
+}
+
+/**
+ * The `cnf.jkt` of the claims: undefined without `cnf`, null when `cnf` is there but is not an
+ * object with a non-empty string `jkt` (a confirmation the guard cannot check is not ignored).
+ */
+function confirmationJkt(claims: JwtClaims): string | undefined | null {
+  if (!Object.hasOwn(claims, 'cnf')) return undefined;
+  const cnf = claims.cnf;
+  if (typeof cnf !== 'object' || cnf === null || !Object.hasOwn(cnf, 'jkt')) return null;
+  const jkt = (cnf as { jkt: unknown }).jkt;
+  return typeof jkt === 'string' && jkt.length > 0 ? jkt : null;
 }
 
 /** The `scope` claim split on spaces, [] when absent, undefined when it is not a string. */

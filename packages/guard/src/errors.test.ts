@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildChallenges, GUARD_ERROR_CODES, GuardError } from './errors.js';
+import { buildChallenges, buildDpopChallenges, GUARD_ERROR_CODES, GuardError } from './errors.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const challenges = buildChallenges('api');
@@ -18,7 +18,20 @@ test('the challenges: no error attribute without credentials, the RFC 6750 code 
     invalid_request: 'Bearer realm="api", error="invalid_request"',
     invalid_token: 'Bearer realm="api", error="invalid_token"',
     insufficient_scope: 'Bearer realm="api", error="insufficient_scope"',
+    invalid_dpop_proof: 'DPoP realm="api", error="invalid_dpop_proof", algs=""',
   });
+});
+
+test('with DPoP: both schemes offered without credentials; DPoP-only when Bearer is refused', () => {
+  const both = buildChallenges('api', { bearer: true, dpop: ['ES256', 'EdDSA'] });
+  assert.equal(both.missing_token, 'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA"');
+  assert.equal(both.invalid_token, 'Bearer realm="api", error="invalid_token"');
+  assert.equal(both.invalid_dpop_proof, 'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 EdDSA"');
+  const only = buildChallenges('api', { bearer: false, dpop: ['ES256'] });
+  assert.equal(only.missing_token, 'DPoP realm="api", algs="ES256"');
+  assert.equal(only.invalid_token, 'DPoP realm="api", error="invalid_token", algs="ES256"');
+  const dpop = buildDpopChallenges('api', ['ES256']);
+  assert.equal(dpop.insufficient_scope, 'DPoP realm="api", error="insufficient_scope", algs="ES256"');
 });
 
 test('a GuardError carries status, code, description, challenge, reason and body', () => {

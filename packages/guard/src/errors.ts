@@ -1,5 +1,5 @@
 import type { JwtErrorCode } from '@tessera/jwt';
-import { bearerChallenge } from '@tessera/jwt/internal';
+import { bearerChallenge, dpopChallenge } from '@tessera/jwt/internal';
 
 /**
  * Every error code a guard answers with, its HTTP status and what it means.
@@ -23,6 +23,11 @@ export const GUARD_ERROR_CODES = {
     status: 403,
     meaning: 'The token is valid but lacks a required role, permission or scope.',
   },
+  invalid_dpop_proof: {
+    status: 401,
+    meaning:
+      'A DPoP-bound token came without a valid DPoP proof for this request (RFC 9449 §7.1): none, two, malformed, another method or URL, too old or from the future, replayed, for another token or by another key.',
+  },
 } as const;
 
 /** A stable code; `switch (err.code)` narrows on it. */
@@ -40,7 +45,12 @@ export type GuardReason =
   | 'ERR_GUARD_UNEXPECTED'
   | 'ERR_GUARD_ROLE_MISSING'
   | 'ERR_GUARD_PERMISSION_MISSING'
-  | 'ERR_GUARD_SCOPE_MISSING';
+  | 'ERR_GUARD_SCOPE_MISSING'
+  | 'ERR_GUARD_DPOP_PROOF_MISSING'
+  | 'ERR_GUARD_DPOP_MULTIPLE_PROOFS'
+  | 'ERR_GUARD_DPOP_BOUND_AS_BEARER'
+  | 'ERR_GUARD_DPOP_NOT_BOUND'
+  | 'ERR_GUARD_DPOP_REQUIRED';
 
 type Described = readonly [GuardErrorCode, string];
 
@@ -56,6 +66,14 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_GUARD_ROLE_MISSING: ['insufficient_scope', 'a required role is missing'],
   ERR_GUARD_PERMISSION_MISSING: ['insufficient_scope', 'a required permission is missing'],
   ERR_GUARD_SCOPE_MISSING: ['insufficient_scope', 'a required scope is missing'],
+  ERR_GUARD_DPOP_PROOF_MISSING: ['invalid_dpop_proof', 'a DPoP proof is required'],
+  ERR_GUARD_DPOP_MULTIPLE_PROOFS: ['invalid_dpop_proof', 'more than one DPoP proof was sent'],
+  ERR_GUARD_DPOP_BOUND_AS_BEARER: [
+    'invalid_token',
+    'the access token is DPoP-bound: send it as DPoP with a proof',
+  ],
+  ERR_GUARD_DPOP_NOT_BOUND: ['invalid_token', 'the access token is not DPoP-bound: send it as Bearer'],
+  ERR_GUARD_DPOP_REQUIRED: ['invalid_token', 'only DPoP-bound access tokens are accepted'],
   ERR_INVALID_OPTIONS: ['invalid_token', 'the access token is invalid'],
   ERR_JWT_TOO_LONG: ['invalid_token', 'the access token is too long'],
   ERR_JWS_INVALID: ['invalid_token', 'the access token is malformed'],
@@ -73,15 +91,14 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_JWKS_NO_MATCHING_KEY: ['invalid_token', 'no signing key matches the access token'],
   ERR_JWKS_FETCH_FAILED: ['invalid_token', 'the signing keys are unavailable'],
   ERR_JWKS_TIMEOUT: ['invalid_token', 'the signing keys are unavailable'],
-  // The guard does not check DPoP proofs yet; these only keep every JwtError code mapped.
-  ERR_DPOP_INVALID: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_HTM_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_HTU_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_IAT: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_ATH_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_JKT_MISMATCH: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_NONCE: ['invalid_token', 'the DPoP proof is invalid'],
-  ERR_DPOP_REPLAY: ['invalid_token', 'the DPoP proof is invalid'],
+  ERR_DPOP_INVALID: ['invalid_dpop_proof', 'the DPoP proof is invalid'],
+  ERR_DPOP_HTM_MISMATCH: ['invalid_dpop_proof', 'the DPoP proof is for another method'],
+  ERR_DPOP_HTU_MISMATCH: ['invalid_dpop_proof', 'the DPoP proof is for another URL'],
+  ERR_DPOP_IAT: ['invalid_dpop_proof', 'the DPoP proof is too old or from the future'],
+  ERR_DPOP_ATH_MISMATCH: ['invalid_dpop_proof', 'the DPoP proof is for another access token'],
+  ERR_DPOP_JKT_MISMATCH: ['invalid_dpop_proof', 'the DPoP proof is not by the key the token is bound to'],
+  ERR_DPOP_NONCE: ['invalid_dpop_proof', 'the DPoP proof lacks the expected nonce'],
+  ERR_DPOP_REPLAY: ['invalid_dpop_proof', 'the DPoP proof was used before'],
 };
 
 /** The JSON body of each reason, serialized once. */
@@ -95,13 +112,52 @@ for (const [reason, [code, description]] of Object.entries(REASONS) as [GuardRea
 /** The WWW-Authenticate values of one realm, built once per guard. */
 export type Challenges = Readonly<Record<GuardErrorCode, string>>;
 
-/** The header values of one realm, one per code. `realm` must already be a valid quoted-string body. */
-export function buildChallenges(realm: string): Challenges {
+/** Which schemes a guard takes, for its challenges: `dpop` holds the proof algorithms. */
+export interface ChallengeSchemes {
+  bearer: boolean;
+  dpop?: readonly string[] | undefined;
+}
+
+/**
+ * The header values of one realm for requests that came as Bearer (or with no token), one per
+ * code. `realm` must already be a valid quoted-string body. Without credentials every accepted
+ * scheme is offered (RFC 9449 §7.2: `Bearer realm="api", DPoP realm="api", algs="ES256"`); a
+ * DPoP proof error answers with the DPoP challenge.
+ *
+ * @example
+ * buildChallenges('api').invalid_token; // 'Bearer realm="api", error="invalid_token"'
+ */
+export function buildChallenges(realm: string, schemes: ChallengeSchemes = { bearer: true }): Challenges {
+  const { dpop } = schemes;
+  const offer = [
+    ...(schemes.bearer ? [bearerChallenge(realm)] : []),
+    ...(dpop === undefined ? [] : [dpopChallenge(realm, dpop)]),
+  ].join(', ');
+  const bearerOr = (error: 'invalid_request' | 'invalid_token' | 'insufficient_scope') =>
+    schemes.bearer || dpop === undefined ? bearerChallenge(realm, error) : dpopChallenge(realm, dpop, error);
   return Object.freeze({
-    missing_token: bearerChallenge(realm),
-    invalid_request: bearerChallenge(realm, 'invalid_request'),
-    invalid_token: bearerChallenge(realm, 'invalid_token'),
-    insufficient_scope: bearerChallenge(realm, 'insufficient_scope'),
+    missing_token: offer,
+    invalid_request: bearerOr('invalid_request'),
+    invalid_token: bearerOr('invalid_token'),
+    insufficient_scope: bearerOr('insufficient_scope'),
+    invalid_dpop_proof: dpopChallenge(realm, dpop ?? [], 'invalid_dpop_proof'),
+  });
+}
+
+/**
+ * The header values for requests that came as `Authorization: DPoP`: the DPoP challenge with the
+ * error and the proof algorithms (RFC 9449 §7.1).
+ *
+ * @example
+ * buildDpopChallenges('api', ['ES256']).invalid_token; // 'DPoP realm="api", error="invalid_token", algs="ES256"'
+ */
+export function buildDpopChallenges(realm: string, algs: readonly string[]): Challenges {
+  return Object.freeze({
+    missing_token: dpopChallenge(realm, algs),
+    invalid_request: dpopChallenge(realm, algs, 'invalid_request'),
+    invalid_token: dpopChallenge(realm, algs, 'invalid_token'),
+    insufficient_scope: dpopChallenge(realm, algs, 'insufficient_scope'),
+    invalid_dpop_proof: dpopChallenge(realm, algs, 'invalid_dpop_proof'),
   });
 }
 

@@ -1,4 +1,4 @@
-import { bearerCredentials } from '@tessera/jwt/internal';
+import { bearerCredentials, schemeCredentials } from '@tessera/jwt/internal';
 import type { GuardReason } from './errors.js';
 
 /** Where tokens may come from besides the Authorization header, and the length cap. */
@@ -11,10 +11,16 @@ export interface ExtractOptions {
 /** Throws the guard's error for a reason; `extractToken` never builds errors itself. */
 export type Fail = (reason: GuardReason) => never;
 
+/** Set by extractToken: whether the token came as `Authorization: DPoP` (RFC 9449 §7.1). */
+export interface ExtractedScheme {
+  dpop: boolean;
+}
+
 /**
- * Finds the one access token of a request (RFC 6750 §2): the `Bearer`
- * Authorization header (scheme case-insensitive), or, when configured, a
- * named cookie or query parameter. Returns undefined when there is none.
+ * Finds the one access token of a request (RFC 6750 §2): the `Bearer` or
+ * `DPoP` Authorization header (scheme case-insensitive; `scheme.dpop` says
+ * which), or, when configured, a named cookie or query parameter. Returns
+ * undefined when there is none.
  * Malformed credentials, or a token sent by two methods, go to `fail`; so does
  * a token over the length cap, or holding a space. Its other characters are
  * not scanned here: see `isToken68` (@tessera/jwt/internal).
@@ -25,12 +31,17 @@ export function extractToken(
   url: unknown,
   opts: ExtractOptions,
   fail: Fail,
+  scheme?: ExtractedScheme,
 ): string | undefined {
   let token: string | undefined;
   if (typeof authorization === 'string') {
     if (authorization.length > 0) {
       // Another scheme (`Basic …`) is no bearer credential at all (RFC 6750 §3.1).
-      const credentials = bearerCredentials(authorization);
+      let credentials = bearerCredentials(authorization);
+      if (credentials === undefined && scheme !== undefined) {
+        credentials = schemeCredentials(authorization, 'dpop');
+        if (typeof credentials === 'string') scheme.dpop = true;
+      }
       if (credentials === null) fail('ERR_GUARD_MALFORMED_CREDENTIALS');
       token = credentials;
     }

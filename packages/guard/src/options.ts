@@ -1,5 +1,11 @@
-import type { Alg, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
-import { type HttpUrlProblem, invalidHeaderName, isHttpToken, parseHttpUrl } from '@tessera/jwt/internal';
+import type { Alg, DpopReplayCache, Key, KeySet, RemoteKeySetOptions } from '@tessera/jwt';
+import {
+  type HttpUrlProblem,
+  invalidHeaderName,
+  isHmacAlg,
+  isHttpToken,
+  parseHttpUrl,
+} from '@tessera/jwt/internal';
 import { GuardOptionsError } from './failures.js';
 
 /** Where the guard follows the auth server's revocation feed. */
@@ -40,6 +46,38 @@ export interface RevocationOptions {
   streamIdleMs?: number;
 }
 
+/**
+ * DPoP (RFC 9449) at this resource server. A token with `cnf.jkt` is always accepted only as
+ * `Authorization: DPoP <token>` with a `DPoP` proof for the request; these options tune the check.
+ */
+export interface GuardDpopOptions {
+  /** Proof algorithms accepted (asymmetric only). Default `['ES256', 'EdDSA', 'PS256', 'RS256']`. */
+  algorithms?: Alg[];
+  /** How old a proof may be (against its `iat`), seconds; seen `jti`s are kept as long. Default 60. */
+  iatWindowSeconds?: number;
+  /** Clock skew on `iat`, both ways, seconds or `'5s'`; at most 60 s. Default 5 s. */
+  clockTolerance?: number | string;
+  /**
+   * The origin (and path prefix, if any) clients address, e.g. `https://api.example.com`: the
+   * proof's `htu` must be this plus the request path. Set it behind a proxy or a TLS terminator;
+   * without it the URL is rebuilt from the request (its `Host` header and whether the socket is
+   * TLS; Hono: the request URL).
+   */
+  publicBaseUrl?: string;
+  /**
+   * Where the `jti` of accepted proofs is remembered until their window closes. Default: in
+   * memory, at most `maxReplayEntries`. Several instances behind one load balancer share one,
+   * e.g. `createRedisReplayCache(redis)`.
+   */
+  replayCache?: DpopReplayCache;
+  /** The most proofs the default in-memory replay cache holds. Default 100 000. */
+  maxReplayEntries?: number;
+  /** Longer proofs are refused before any parsing. Default 4096 characters. */
+  maxProofLength?: number;
+  /** Refuse Bearer tokens: only DPoP-bound tokens are accepted. Default false. */
+  required?: boolean;
+}
+
 /** Options of the verified-token cache. */
 export interface GuardCacheOptions {
   /** The most tokens remembered. Default 1000. */
@@ -78,6 +116,8 @@ export interface GuardOptions {
   cache?: boolean | GuardCacheOptions;
   /** Follow the auth server's revocation feed. */
   revocations?: RevocationOptions;
+  /** DPoP-bound tokens (RFC 9449): proof algorithms, `iat` window, public URL, replay cache. */
+  dpop?: GuardDpopOptions;
 }
 
 const KNOWN = new Set([
@@ -96,6 +136,17 @@ const KNOWN = new Set([
   'query',
   'cache',
   'revocations',
+  'dpop',
+]);
+const KNOWN_DPOP = new Set([
+  'algorithms',
+  'iatWindowSeconds',
+  'clockTolerance',
+  'publicBaseUrl',
+  'replayCache',
+  'maxReplayEntries',
+  'maxProofLength',
+  'required',
 ]);
 const KNOWN_REVOCATIONS = new Set([
   'url',
@@ -154,6 +205,43 @@ export function checkGuardOptions(opts: GuardOptions): void {
     throw optionError('query must be a query parameter name such as "access_token"');
   }
   if (opts.revocations !== undefined) checkRevocationOptions(opts.revocations);
+  if (opts.dpop !== undefined) checkDpopOptions(opts.dpop);
+}
+
+/** The proof algorithms accepted when `dpop.algorithms` is not set. */
+export const DEFAULT_DPOP_ALGORITHMS: readonly Alg[] = Object.freeze(['ES256', 'EdDSA', 'PS256', 'RS256']);
+
+function checkDpopOptions(dpop: GuardDpopOptions): void {
+  if (typeof dpop !== 'object' || dpop === null) throw optionError('dpop must be an object');
+  for (const name of Object.keys(dpop)) {
+    if (!KNOWN_DPOP.has(name)) throw optionError(`unknown option dpop.${name}`);
+  }
+  if (dpop.algorithms !== undefined) {
+    if (!Array.isArray(dpop.algorithms) || dpop.algorithms.length === 0) {
+      throw optionError('dpop.algorithms must be a non-empty list such as ["ES256"]');
+    }
+    if (dpop.algorithms.some((alg) => typeof alg !== 'string' || isHmacAlg(alg))) {
+      throw optionError('dpop.algorithms takes asymmetric algorithms only');
+    }
+  }
+  for (const name of ['iatWindowSeconds', 'maxReplayEntries', 'maxProofLength'] as const) {
+    const value = dpop[name];
+    if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+      throw optionError(`dpop.${name} must be a positive integer`);
+    }
+  }
+  if (dpop.publicBaseUrl !== undefined) {
+    const url = parseHttpUrl(dpop.publicBaseUrl);
+    if (typeof url === 'string' || url.search !== '' || url.hash !== '') {
+      throw optionError('dpop.publicBaseUrl must be an http: or https: URL without query or fragment');
+    }
+  }
+  if (dpop.replayCache !== undefined && typeof dpop.replayCache?.checkAndStore !== 'function') {
+    throw optionError('dpop.replayCache must have a checkAndStore(id, expiresAtMs) method');
+  }
+  if (dpop.required !== undefined && typeof dpop.required !== 'boolean') {
+    throw optionError('dpop.required must be a boolean');
+  }
 }
 
 /** The realm of the challenges: the option, else the first audience; it must fit a quoted-string. */

@@ -3,8 +3,9 @@
 // guard (remote JWKS + revocation feed) accept and refuse them. The guard does not
 // depend on @tessera/server: the server is reached only through its CLI and HTTP API.
 //
-// Timing: the guards poll the feed every 200 ms. A logout must show in the apps at
-// the first poll that began after it (watched through guard.status(), not a clock);
+// Timing: the Express guard polls the feed every 200 ms, the Fastify one follows its stream. A
+// logout must show in the apps once the guard's cursor reaches the feed's (the first poll that
+// began after it, or the push; watched through guard.status(), not a clock);
 // other changes within a generous deadline (5 s), polled every 50 ms. No duration
 // is asserted.
 import assert from 'node:assert/strict';
@@ -80,15 +81,14 @@ function assertRevoked(app: ResourceApp, answer: Answer, what: string): void {
 }
 
 /**
- * Resolves once a revocation poll that began after this call has completed: two completed polls
- * from now (the first may have been in flight already).
+ * Resolves once the guard holds every revocation the server had written when this was called:
+ * its cursor reached the feed's. A polling guard gets there at the first poll that began after
+ * this call (within one interval); a streaming one as soon as the server pushed the entry.
  */
 async function pollBeganAfterNow(guard: Guard): Promise<void> {
-  const syncedAt = () => guard.status().revocations?.lastSyncAt;
-  for (let i = 0; i < 2; i++) {
-    const before = syncedAt();
-    await waitFor(() => syncedAt() !== before, 'the next revocation poll');
-  }
+  const feed = await fetch(`${auth().url}/auth/revocations?limit=5000`);
+  const { cursor } = (await feed.json()) as { cursor: number };
+  await waitFor(() => Number(guard.status().revocations?.cursor ?? 0) >= cursor, 'the revocation feed');
 }
 
 /** Polls `path` on the app with `token` until it is refused (or the deadline passes). */
@@ -115,7 +115,11 @@ describe('tessera serve + @tessera/guard over real sockets (Express and Fastify)
 
       const anonymous = await get(app, '/profile');
       assert.equal(anonymous.status, 401, `${app.name}: ${show(anonymous)}`);
-      assert.equal(anonymous.wwwAuthenticate, `Bearer realm="${REALM}"`, app.name);
+      assert.equal(
+        anonymous.wwwAuthenticate,
+        `Bearer realm="${REALM}", DPoP realm="${REALM}", algs="ES256 EdDSA PS256 RS256"`,
+        app.name,
+      );
     }
   });
 
@@ -178,8 +182,9 @@ describe('tessera serve + @tessera/guard over real sockets (Express and Fastify)
     assert.equal(loggedOut.status, 204, show(loggedOut));
 
     for (const app of apps) {
-      // Not a timing assertion: the first feed poll that began after the logout answered must
-      // carry it. Polls start every FEED_INTERVAL_MS, so that is within one interval (plus the poll).
+      // Not a timing assertion: once the guard's cursor reaches the feed's (the first poll that
+      // began after the logout, for the polling Express guard; the push, for the streaming
+      // Fastify one), the entry is applied.
       await pollBeganAfterNow(app.guard);
       assertRevoked(app, await get(app, '/profile', token), 'the logged-out token after one feed poll');
     }

@@ -226,7 +226,10 @@ describe('express: token sources', () => {
   test('never the query string or a cookie unless configured', async () => {
     const res = await get(`/header-only?access_token=${token}`, { cookie: `at=${token}` });
     assert.equal(res.status, 401);
-    assert.equal(res.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.equal(
+      res.headers['www-authenticate'],
+      'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA PS256 RS256"',
+    );
   });
 });
 

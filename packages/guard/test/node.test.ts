@@ -104,7 +104,10 @@ describe('node:http helpers', () => {
   test('withAuth answers refusals itself', async () => {
     const res = await request(server.url).get('/admin');
     assert.equal(res.status, 401);
-    assert.equal(res.headers['www-authenticate'], 'Bearer realm="api"');
+    assert.equal(
+      res.headers['www-authenticate'],
+      'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA PS256 RS256"',
+    );
   });
 
   test('sendGuardError writes status, challenge and the JSON body', () => {

@@ -3,7 +3,7 @@
 // racing on PostgreSQL; SQLite instances are separate processes, whose race the store conformance
 // suite covers); an assertion
 // for another audience, or one of the server's own access tokens, does not authenticate a client;
-// a refresh token can't be redeemed by a client it doesn't belong to (ATTACKS.md R11).
+// a refresh token can't be redeemed by a client it doesn't belong to (docs/security.md R11).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

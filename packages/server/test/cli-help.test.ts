@@ -9,7 +9,7 @@ describe('tessera help and errors', () => {
   it('prints help for the program and for every command', async () => {
     const top = await runCli(['--help']);
     assert.equal(top.code, 0);
-    for (const command of ['serve', 'users', 'keys', 'clients', 'token'])
+    for (const command of ['serve', 'users', 'keys', 'revoke', 'clients', 'token'])
       assert.match(top.stdout, new RegExp(`\\n  ${command}`));
     const commands = [
       ['serve'],
@@ -24,7 +24,9 @@ describe('tessera help and errors', () => {
       ['users', 'delete'],
       ['keys', 'list'],
       ['keys', 'rotate'],
+      ['keys', 'revoke'],
       ['keys', 'jwks'],
+      ['revoke'],
       ['clients', 'add'],
       ['clients', 'list'],
       ['clients', 'rotate-secret'],

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { assertBuilt, makeWorkspace, runCli } from './helpers/e2e-cli.js';
 import { call, eventually, killAllServers, type RunningServer, startServer } from './helpers/e2e-server.js';
-import { postgresForTests, randomSchemaName } from './helpers/postgres.js';
+import { createTestDatabase, postgresForTests } from './helpers/postgres.js';
 import { listKeys, RedisProcess, redisSkipReason, startRedis, type TestRedis } from './helpers/redis.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -25,32 +25,6 @@ const LIMITS = {
     refreshPerIp: GENEROUS,
   },
 };
-
-/** A database of its own on the test server, dropped afterwards: the CLI always uses schema `tessera`. */
-export async function createTestDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = randomSchemaName('tessera_e2e');
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  return {
-    url: own.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
 
 /** Register (when new), login, refresh, logout: checks each step on `base` and returns what is left alive. */
 async function lifecycle(base: string, email: string) {

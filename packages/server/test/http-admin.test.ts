@@ -37,6 +37,8 @@ describe('RBAC', () => {
       { method: 'GET', url: '/admin/audit' },
       { method: 'GET', url: '/admin/keys' },
       { method: 'POST', url: '/admin/keys/rotate' },
+      { method: 'POST', url: '/admin/keys/no-such-kid/revoke' },
+      { method: 'POST', url: '/admin/revoke-all' },
     ] as const;
 
   it('admin routes: 401 without a token, 403 insufficient_scope for a plain user', async () => {
@@ -354,6 +356,113 @@ describe('admin keys', () => {
         { userId: adminId, kid: immediate.kid, immediate: true, by: adminId },
         { userId: adminId, kid: next.kid, immediate: false, by: adminId },
       ],
+    );
+  });
+});
+
+describe('admin key revocation and revoke-all', () => {
+  let t: TestApp;
+  let admin: TokenBody;
+  let adminId: string;
+  before(async () => {
+    t = await openTestApp();
+    admin = await signIn(t, 'root@example.com', { roles: ['admin'] });
+    adminId = decodeJwtUnverified(admin.access_token).payload.sub!;
+  });
+  after(() => t.cleanup());
+
+  const post = (url: string, payload?: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: bearer(admin.access_token),
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+  const jwksKids = async () =>
+    json<{ keys: { kid: string }[] }>(
+      await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' }),
+    ).keys.map((k) => k.kid);
+  const auditRows = async (type: string) =>
+    json<{ events: { userId: string; ip: string | null; details: Record<string, unknown> }[] }>(
+      await t.app.inject({
+        method: 'GET',
+        url: `/admin/audit?type=${type}`,
+        headers: bearer(admin.access_token),
+      }),
+    ).events;
+
+  it('POST /admin/keys/:kid/revoke: 404 not_found for an unknown kid, 400 for a body member; nothing audited', async () => {
+    const unknown = await post('/admin/keys/no-such-kid/revoke');
+    assert.equal(unknown.statusCode, 404);
+    assert.deepEqual(errorBody(unknown), { error: 'not_found', error_description: 'no such signing key' });
+    const [kid] = await jwksKids();
+    const typo = await post(`/admin/keys/${kid}/revoke`, { imediate: true });
+    assert.equal(typo.statusCode, 400);
+    assert.deepEqual(await jwksKids(), [kid]);
+    assert.deepEqual(await auditRows('key-revoked'), []);
+  });
+
+  it('revoking the signing key: a new key signs, the old one leaves the JWKS, its tokens are refused at once; idempotent; audited', async () => {
+    const user = await signIn(t, 'ada@example.com');
+    const [oldKid] = await jwksKids();
+    t.clock.advance(SECOND);
+    const res = await post(`/admin/keys/${oldKid}/revoke`);
+    assert.equal(res.statusCode, 200, res.body);
+    const body = json<{
+      kid: string;
+      already_revoked: boolean;
+      revoked_until: string;
+      replacement: { kid: string; activates_at: string };
+    }>(res);
+    assert.equal(body.kid, oldKid);
+    assert.equal(body.already_revoked, false);
+    assert.ok(Date.parse(body.revoked_until) > t.clock.now());
+    assert.equal(Date.parse(body.replacement.activates_at), t.clock.now());
+    assert.deepEqual(await jwksKids(), [body.replacement.kid]);
+    assert.equal(res.headers['cache-control'], 'no-store');
+
+    // Every token of the old key is refused, the admin's own included; refreshing gets a new key's token.
+    for (const token of [user.access_token, admin.access_token]) {
+      const refused = await profile(t.app, token);
+      assert.equal(refused.statusCode, 401);
+      assert.equal(errorBody(refused).error, 'invalid_token');
+    }
+    const refreshed = json<TokenBody>(await refresh(t.app, admin.refresh_token));
+    admin = refreshed;
+    assert.equal(decodeJwtUnverified(admin.access_token).header.kid, body.replacement.kid);
+    assert.equal((await profile(t.app, admin.access_token)).statusCode, 200);
+
+    const again = await post(`/admin/keys/${oldKid}/revoke`);
+    assert.equal(again.statusCode, 200);
+    assert.deepEqual(json(again), { kid: oldKid, already_revoked: true });
+    assert.deepEqual(await jwksKids(), [body.replacement.kid]);
+
+    const rows = await auditRows('key-revoked');
+    assert.deepEqual(
+      rows.map((r) => [r.userId, r.details.kid, r.details.replacedBy, r.details.by]),
+      [[adminId, oldKid, body.replacement.kid, adminId]],
+    );
+    assert.ok(rows[0]?.ip);
+  });
+
+  it('POST /admin/revoke-all: every access token issued until now is refused, sessions stay; audited', async () => {
+    const user = await signIn(t, 'bea@example.com');
+    t.clock.advance(SECOND);
+    const res = await post('/admin/revoke-all', {});
+    assert.equal(res.statusCode, 200, res.body);
+    const body = json<{ revoked_before: string; revoked_until: string }>(res);
+    assert.ok(Date.parse(body.revoked_before) > t.clock.now());
+    assert.ok(Date.parse(body.revoked_until) > Date.parse(body.revoked_before));
+    assert.equal((await profile(t.app, user.access_token)).statusCode, 401);
+    assert.equal((await profile(t.app, admin.access_token)).statusCode, 401);
+    const refreshed = json<TokenBody>(await refresh(t.app, user.refresh_token));
+    assert.equal((await profile(t.app, refreshed.access_token)).statusCode, 200);
+    admin = json<TokenBody>(await refresh(t.app, admin.refresh_token));
+    assert.equal((await post('/admin/revoke-all', { all: true })).statusCode, 400);
+    const rows = await auditRows('revoked-all');
+    assert.deepEqual(
+      rows.map((r) => [r.userId, r.details.by, r.details.before]),
+      [[adminId, adminId, Date.parse(body.revoked_before) / 1000]],
     );
   });
 });

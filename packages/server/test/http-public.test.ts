@@ -96,6 +96,7 @@ describe('GET /.well-known/oauth-authorization-server', () => {
       revocation_endpoint_auth_signing_alg_values_supported: algs,
       introspection_endpoint_auth_methods_supported: clientAuth,
       introspection_endpoint_auth_signing_alg_values_supported: algs,
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'PS256', 'RS256'],
       tessera_refresh_endpoint: 'https://auth.example.com/auth/refresh',
       tessera_revocation_feed: 'https://auth.example.com/auth/revocations',
       tessera_access_token_audience: 'tessera',

@@ -74,10 +74,21 @@ describe('GET /auth/revocations/stream', () => {
     assert.ok(e1.cursor > e0.cursor);
   });
 
-  it('refuses a malformed Last-Event-ID with 400', async () => {
+  it('takes 16-digit cursors (the Redis store uses microseconds), here and in the polling feed; refuses others with 400', async () => {
     const { url } = await serve();
-    const stream = await openSse(url, { 'last-event-id': 'abc' });
-    assert.equal(stream.status, 400);
+    const redisLike = '1796551266838087';
+    const ok = await openSse(url, { 'last-event-id': redisLike });
+    after(() => ok.close());
+    assert.equal(ok.status, 200);
+    const ready = await ok.waitFor((e) => e.event === 'ready', 'ready');
+    assert.equal(ready.id, redisLike);
+    const feed = await fetch(url.replace('/stream', `?after=${redisLike}`));
+    assert.equal(feed.status, 200);
+    assert.deepEqual(await feed.json(), { cursor: Number(redisLike), revoked: [] });
+    for (const bad of ['abc', '-1', '1.5', '99999999999999999', '9007199254740993']) {
+      assert.equal((await openSse(url, { 'last-event-id': bad })).status, 400, bad);
+    }
+    assert.equal((await fetch(url.replace('/stream', '?after=9007199254740993'))).status, 400);
   });
 
   it('needs revocationFeedSecret as the polling feed does', async () => {

@@ -1,12 +1,16 @@
 // Interop with a third-party OAuth client: openid-client (panva, v6) against the server on a real
 // socket. It discovers the RFC 8414 metadata, gets client_credentials tokens with each client
-// authentication method, refreshes a user's token, introspects and revokes. A failure here is the
-// server's to fix, never the test's to loosen.
+// authentication method, refreshes a user's token, introspects and revokes; with its DPoP handle it
+// gets a DPoP-bound token (also through a server nonce) and calls an API behind @tessera/guard. A
+// failure here is the server's (or the guard's) to fix, never the test's to loosen.
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { createGuard, type Guard } from '@tessera/guard';
+import { tesseraGuard } from '@tessera/guard/fastify';
 import { createKeySet, decodeJwtUnverified, type Jwk, verifyJwt } from '@tessera/jwt';
+import Fastify, { type FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
 import { FrozenClock } from '../src/service/index.js';
 import { openTestApp, type TestApp } from './helpers/http.js';
@@ -160,3 +164,95 @@ describe('interop: openid-client v6', () => {
     );
   });
 });
+
+/** A Fastify API behind @tessera/guard, trusting `issuer`'s JWKS: GET /jobs needs the jobs:run scope. */
+async function guardedApi(issuer: string): Promise<{ url: string; guard: Guard; app: FastifyInstance }> {
+  const guard = createGuard({
+    issuer,
+    audience: 'api',
+    algorithms: ['EdDSA'],
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+  });
+  const app = Fastify();
+  await app.register(tesseraGuard, { guard });
+  app.get('/jobs', { config: { auth: { scopes: ['jobs:run'] } } }, async (request) => ({
+    clientId: request.auth?.clientId,
+    jkt: request.auth?.dpopJkt,
+  }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { url: `http://127.0.0.1:${address.port}`, guard, app };
+}
+
+for (const nonce of [false, true]) {
+  describe(`interop: openid-client v6 DPoP (RFC 9449)${nonce ? ' with server nonces' : ''}`, () => {
+    let t: TestApp;
+    let issuer: string;
+    let api: Awaited<ReturnType<typeof guardedApi>>;
+    before(async () => {
+      const port = await freePort();
+      issuer = `http://127.0.0.1:${port}`;
+      t = await openTestApp({
+        config: { issuer, audience: 'api', dpop: { nonce } },
+        clock: new RealClock(Date.now()),
+      });
+      await t.app.listen({ port, host: '127.0.0.1' });
+      api = await guardedApi(issuer);
+    });
+    after(async () => {
+      await api.app.close();
+      await api.guard.close();
+      await t.cleanup();
+    });
+
+    it('getDPoPHandle: a DPoP-bound client_credentials token, accepted by a guarded Fastify API', async () => {
+      const client = await addClient(t.service, { scopes: ['jobs:run'] });
+      const config = await oidc.discovery(
+        new URL(issuer),
+        client.id,
+        undefined,
+        oidc.ClientSecretBasic(client.secret!),
+        { execute: [oidc.allowInsecureRequests], algorithm: 'oauth2' },
+      );
+      assert.deepEqual(config.serverMetadata().dpop_signing_alg_values_supported, [
+        'ES256',
+        'EdDSA',
+        'PS256',
+        'RS256',
+      ]);
+      const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+      const tokens = await oidc.clientCredentialsGrant(config, { scope: 'jobs:run' }, { DPoP });
+      assert.equal(tokens.token_type, 'dpop');
+      const jkt = (decodeJwtUnverified(tokens.access_token).payload.cnf as { jkt: string }).jkt;
+      assert.equal(typeof jkt, 'string');
+
+      const facts = await oidc.tokenIntrospection(config, tokens.access_token);
+      assert.deepEqual([facts.active, facts.token_type, facts.cnf], [true, 'DPoP', { jkt }]);
+
+      const jobs = new URL(`${api.url}/jobs`);
+      for (let i = 0; i < 2; i++) {
+        const res = await oidc.fetchProtectedResource(
+          config,
+          tokens.access_token,
+          jobs,
+          'GET',
+          undefined,
+          undefined,
+          { DPoP },
+        );
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.deepEqual(await res.json(), { clientId: client.id, jkt });
+      }
+      // The same token without the key is worth nothing: as Bearer, or as DPoP without a proof.
+      const asBearer = await fetch(jobs, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      assert.equal(asBearer.status, 401);
+      const noProof = await fetch(jobs, { headers: { authorization: `DPoP ${tokens.access_token}` } });
+      assert.equal(noProof.status, 401);
+      assert.match(
+        noProof.headers.get('www-authenticate') ?? '',
+        /^DPoP realm="api", error="invalid_dpop_proof"/,
+      );
+    });
+  });
+}

@@ -324,3 +324,149 @@ describe('files on disk', () => {
     assert.ok(!bytes.includes(Buffer.from(d!, 'base64url')));
   });
 });
+
+describe('revoking a key (service.keys.revoke)', () => {
+  const kidOf = (token: string) => decodeJwtUnverified(token).header.kid!;
+  const jwksKids = (t: TestService) => publishedJwks(t).keys.map((k) => k.kid);
+
+  it('the active key: a fresh key signs at once, the revoked one leaves the JWKS, its tokens are refused, audited', async () => {
+    const t = await openTestService();
+    after(() => t.cleanup());
+    await addUser(t.service, 'ada@example.com');
+    const old = await loginOk(t.service, 'ada@example.com');
+    const oldKid = kidOf(old.accessToken);
+    t.clock.advance(MINUTE);
+
+    const result = await t.service.keys.revoke(oldKid, { actor: { userId: 'admin-1' } });
+    assert.ok(result.status === 'revoked');
+    assert.ok(result.replacement !== null && result.replacement.kid !== oldKid);
+    assert.equal(t.service.keys.current().kid, result.replacement.kid);
+    assert.deepEqual(jwksKids(t), [result.replacement.kid]);
+    assert.equal((await t.service.sessions.authenticate(old.accessToken)).status, 'invalid');
+    // Sessions stay: the refresh token gives a token of the new key, which passes.
+    const refreshed = await t.service.sessions.refresh(old.refreshToken);
+    assert.ok(refreshed.status === 'ok');
+    assert.equal(kidOf(refreshed.tokens.accessToken), result.replacement.kid);
+    assert.equal((await t.service.sessions.authenticate(refreshed.tokens.accessToken)).status, 'ok');
+    // The feed carries a key entry for guards that cached the JWKS.
+    const page = await t.service.revocations.feed(0, t.clock.now());
+    assert.deepEqual(
+      page.revoked.map((e) => (e.kind === 'key' ? e.kid : e.kind)),
+      [oldKid],
+    );
+    const [rotated] = await t.service.audit.list({ limit: 1, type: 'key-rotated' });
+    assert.deepEqual(rotated?.details, { kid: result.replacement.kid, immediate: true, by: 'admin-1' });
+    const [revoked] = await t.service.audit.list({ limit: 1, type: 'key-revoked' });
+    assert.equal(revoked?.userId, 'admin-1');
+    assert.deepEqual(revoked?.details, {
+      kid: oldKid,
+      replacedBy: result.replacement.kid,
+      expires: result.expires,
+      by: 'admin-1',
+    });
+  });
+
+  it('a retired key: no rotation, the signing key stays; a next key: a fresh key signs at once', async () => {
+    const t = await openTestService();
+    after(() => t.cleanup());
+    const first = t.service.keys.list()[0]!.kid;
+    t.clock.advance(MINUTE);
+    const second = (await t.service.keys.rotate({ immediate: true })).kid;
+    t.clock.advance(MINUTE);
+    const retired = await t.service.keys.revoke(first);
+    assert.deepEqual(retired.status === 'revoked' && retired.replacement, null);
+    assert.equal(t.service.keys.current().kid, second);
+    assert.deepEqual(jwksKids(t), [second]);
+
+    // A key published to sign later: revoking it must not leave the current key retiring into nothing.
+    const next = (await t.service.keys.rotate()).kid;
+    const revokedNext = await t.service.keys.revoke(next);
+    assert.ok(revokedNext.status === 'revoked' && revokedNext.replacement !== null);
+    const signing = revokedNext.replacement.kid;
+    assert.equal(t.service.keys.current().kid, signing);
+    assert.deepEqual(jwksKids(t).sort(), [second, signing].sort());
+    t.clock.advance(40 * DAY);
+    await t.service.maintain();
+    assert.ok(!jwksKids(t).includes(next));
+    assert.notEqual(t.service.keys.current().kid, next);
+  });
+
+  it('is never loaded, published or chosen to sign again, also after a restart and maintenance', async () => {
+    const t = await openTestService();
+    after(() => t.cleanup());
+    const oldKid = t.service.keys.list()[0]!.kid;
+    t.clock.advance(MINUTE);
+    await t.service.keys.revoke(oldKid);
+    await t.close();
+    const again = await t.reopen();
+    after(() => again.close());
+    await again.service.maintain();
+    assert.ok(!jwksKids(again).includes(oldKid));
+    assert.ok(!again.service.keys.list().some((k) => k.kid === oldKid));
+    assert.notEqual(again.service.keys.current().kid, oldKid);
+    // Rotations and the schedule carry on from the replacement.
+    again.clock.advance(31 * DAY);
+    await again.service.maintain();
+    assert.ok(!again.service.keys.status().some((k) => k.kid === oldKid));
+  });
+
+  it('revoking twice changes nothing the second time; an unknown kid is not-found; neither is audited', async () => {
+    const t = await openTestService();
+    after(() => t.cleanup());
+    const kid = t.service.keys.list()[0]!.kid;
+    assert.deepEqual(await t.service.keys.revoke('no-such-kid'), { status: 'not-found' });
+    assert.equal((await t.service.keys.revoke(kid)).status, 'revoked');
+    const signing = t.service.keys.current().kid;
+    assert.deepEqual(await t.service.keys.revoke(kid), { status: 'already-revoked', kid });
+    // Also once maintenance deleted the key's row: the live feed entry still knows it.
+    t.clock.advance(MINUTE);
+    await t.service.maintain();
+    assert.deepEqual(await t.service.keys.revoke(kid), { status: 'already-revoked', kid });
+    assert.equal(t.service.keys.current().kid, signing);
+    assert.equal((await t.service.audit.list({ limit: 10, type: 'key-revoked' })).length, 1);
+    assert.equal((await t.service.revocations.feed(0, t.clock.now())).revoked.length, 1);
+  });
+
+  it('another instance drops the revoked key and signs with the replacement after its next sync', async () => {
+    const a = await openTestService();
+    after(() => a.cleanup());
+    const b = await a.reopen();
+    after(() => b.close());
+    const oldKid = a.service.keys.list()[0]!.kid;
+    a.clock.advance(MINUTE);
+    const result = await a.service.keys.revoke(oldKid);
+    assert.ok(result.status === 'revoked' && result.replacement !== null);
+    assert.equal(b.service.keys.current().kid, oldKid, 'b has not synced yet');
+    await b.service.revocations.cutoffs.sync();
+    assert.equal(await b.service.keys.reloadIfRevoked(), true);
+    assert.equal(b.service.keys.current().kid, result.replacement.kid);
+    assert.ok(!jwksKids(b).includes(oldKid));
+    assert.equal(await b.service.keys.reloadIfRevoked(), false, 'once per revoked key');
+  });
+});
+
+describe('revoking every access token (service.revocations.revokeAll)', () => {
+  it('refuses every token issued until now, keeps sessions, and is audited', async () => {
+    const t = await openTestService();
+    after(() => t.cleanup());
+    await addUser(t.service, 'ada@example.com');
+    const pair = await loginOk(t.service, 'ada@example.com');
+    const entry = await t.service.revocations.revokeAll(t.clock.now(), {
+      userId: 'admin-1',
+      meta: { userAgent: 'tessera-cli' },
+    });
+    assert.equal(entry.kind, 'all');
+    assert.equal((await t.service.sessions.authenticate(pair.accessToken)).status, 'revoked');
+    const refreshed = await t.service.sessions.refresh(pair.refreshToken);
+    assert.ok(refreshed.status === 'ok');
+    assert.equal((await t.service.sessions.authenticate(refreshed.tokens.accessToken)).status, 'ok');
+    const [row] = await t.service.audit.list({ limit: 1, type: 'revoked-all' });
+    assert.equal(row?.userId, 'admin-1');
+    assert.deepEqual(row?.details, {
+      before: entry.before,
+      expires: entry.expires,
+      by: 'admin-1',
+      userAgent: 'tessera-cli',
+    });
+  });
+});

@@ -14,7 +14,14 @@ import type { RevocationPage, Store } from '../src/store/index.js';
 import { createRedisStore, createSqlStore } from '../src/store/index.js';
 import { revocationChannel } from '../src/store/sql/notify.js';
 import { dropSchema, postgresForTests, randomSchemaName } from './helpers/postgres.js';
-import { deleteKeys, redisSkipReason, startRedis, type TestRedis } from './helpers/redis.js';
+import {
+  deleteKeys,
+  redisSkipReason,
+  startRedis,
+  startRedisCluster,
+  type TestRedis,
+  type TestRedisCluster,
+} from './helpers/redis.js';
 import { T0, testConfig } from './helpers/service.js';
 
 /** A service over `store` that follows the signal (as `start()` does) but runs no timer. */
@@ -137,6 +144,43 @@ describe('revocation push between instances', async () => {
       await pushes(a, b, async () => {
         const admin = redis.client();
         await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+        admin.disconnect();
+      });
+    });
+  });
+  describe('Redis Cluster', { skip: redisSkip }, () => {
+    let cluster: TestRedisCluster;
+    before(async () => {
+      cluster = await startRedisCluster();
+    });
+    after(() => cluster?.stop());
+
+    it('Redis Cluster: pub/sub reaches an instance subscribed on another node', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tessera-push-'));
+      const prefix = `t-${randomUUID()}:`;
+      const open = async (name: string) =>
+        createRedisStore({
+          clusterNodes: cluster.nodes,
+          sql: await createSqlStore({ dialect: 'sqlite', filename: join(dir, `${name}.db`) }),
+          keyPrefix: prefix,
+        });
+      const storeA = await open('a');
+      const storeB = await open('b');
+      after(async () => {
+        await storeA.close();
+        await storeB.close();
+        const admin = cluster.client();
+        await deleteKeys(admin, prefix);
+        admin.disconnect();
+        await rm(dir, { recursive: true, force: true });
+      });
+      const a = instance(storeA, dir);
+      const b = instance(storeB, dir);
+      await pushes(a, b, async () => {
+        const admin = cluster.client();
+        await admin.ping();
+        for (const node of admin.nodes('all'))
+          await node.call('CLIENT', 'KILL', 'TYPE', 'pubsub').catch(() => 0);
         admin.disconnect();
       });
     });

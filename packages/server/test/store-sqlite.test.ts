@@ -45,6 +45,7 @@ describe('sqlite store specifics', () => {
           { name: '0001_initial' },
           { name: '0002_revocation_kinds' },
           { name: '0003_oauth_clients' },
+          { name: '0004_session_dpop_binding' },
         ]);
       } finally {
         raw.close();

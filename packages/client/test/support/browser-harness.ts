@@ -36,9 +36,14 @@ export const skipBrowser: string | false =
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera client test</title>
 <script type="module">import * as tessera from '/client.js'; window.tessera = tessera;</script>`;
 
+/** The main entry and `@tessera/client/dpop`, as one module. */
 async function bundleClient(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('../../src/index.ts', import.meta.url))],
+    stdin: {
+      contents: "export * from './index.ts'; export * from './dpop.ts';",
+      resolveDir: fileURLToPath(new URL('../../src/', import.meta.url)),
+      loader: 'ts',
+    },
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -85,7 +90,7 @@ async function staticFile(dir: string, url: string): Promise<{ body: Buffer; typ
  * bundle, or the files of a built app in `staticDir`.
  */
 export async function startHarness(
-  opts: { accessTokenTtlSeconds?: number; staticDir?: string } = {},
+  opts: { accessTokenTtlSeconds?: number; staticDir?: string; config?: object } = {},
 ): Promise<Harness> {
   const script = await bundleClient();
   const server: Server = createServer();
@@ -98,6 +103,7 @@ export async function startHarness(
       issuer: origin,
       insecureCookies: true,
       accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 600,
+      ...opts.config,
     },
   });
   const harness: Harness = {

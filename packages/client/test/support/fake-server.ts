@@ -1,6 +1,15 @@
 // An in-memory auth server and API behind a fetch function, for unit tests of the client: it
 // speaks the routes and error shapes of @tessera/server, counts what it was asked, and can be
-// told to fail the next refreshes in a given way.
+// told to fail the next refreshes in a given way. With `dpop` set it also acts as a DPoP (RFC 9449)
+// server: it verifies every proof with @tessera/jwt (verifyDpopProof, checkDpopReplay), binds the
+// tokens of a session to the key's thumbprint, and can demand its nonce.
+import {
+  checkDpopReplay,
+  createMemoryReplayCache,
+  type JwtError,
+  type VerifiedDpopProof,
+  verifyDpopProof,
+} from '@tessera/jwt';
 
 export type Failure = 'network' | 503 | 429 | 'invalid_grant' | 'hang';
 
@@ -8,6 +17,18 @@ interface Session {
   refresh: string;
   access: Set<string>;
   user: string;
+  /** The thumbprint of the DPoP key the session is bound to. */
+  jkt?: string | undefined;
+}
+
+/** How the fake server speaks DPoP. */
+export interface FakeDpop {
+  /** Demand the current nonce in every proof (`use_dpop_nonce` otherwise). */
+  nonces: boolean;
+  /** Refuse every proof for want of a nonce, with a new nonce each time (a broken server). */
+  neverSatisfied?: boolean;
+  /** The clock proofs are checked against (iat). */
+  now: () => number;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -38,6 +59,15 @@ export class FakeServer {
   /** Every request fails as if the network were down. */
   offline = false;
   retryAfter = '7';
+  /** DPoP mode: undefined for a server that ignores DPoP and issues Bearer tokens. */
+  dpop: FakeDpop | undefined;
+  /** The nonce the server hands out (and demands when `dpop.nonces`). */
+  nonce = 'nonce-1';
+  /** Every proof that passed, with the path it came with. */
+  readonly proofs: { path: string; raw: string; proof: VerifiedDpopProof }[] = [];
+  /** Why proofs were refused, as ERR_DPOP_* codes. */
+  readonly proofErrors: string[] = [];
+  private readonly replays = createMemoryReplayCache({ now: () => this.dpop?.now() ?? Date.now() });
 
   count(route: string): number {
     return this.log.filter((l) => l === route).length;
@@ -64,6 +94,10 @@ export class FakeServer {
     this.log.push(`${request.method} ${url.pathname}`);
     this.requests.push({ method: request.method, path: url.pathname, headers: request.headers, body });
     const browser = init.credentials === 'include';
+    if (this.dpop && url.pathname !== '/auth/register') {
+      const refused = this.checkProof(request, url);
+      if (refused) return refused;
+    }
     switch (`${request.method} ${url.pathname}`) {
       case 'POST /auth/register':
         return json(201, { id: 'u-1', email: JSON.parse(body).email });
@@ -82,6 +116,7 @@ export class FakeServer {
         return this.refresh(body, browser, init.signal);
       case 'POST /auth/logout': {
         const session = this.byAccess(request.headers.get('authorization')) ?? this.byRefresh(body, browser);
+        if (session && !this.boundOk(session)) return this.invalidProof(400);
         if (session) this.sessions.delete(session.refresh);
         if (browser) this.cookie = undefined;
         return new Response(null, { status: 204 });
@@ -89,6 +124,7 @@ export class FakeServer {
       case 'POST /auth/logout-all': {
         const session = this.byAccess(request.headers.get('authorization'));
         if (!session) return this.invalidToken();
+        if (!this.boundOk(session)) return this.invalidToken();
         for (const [k, s] of this.sessions) if (s.user === session.user) this.sessions.delete(k);
         if (browser) this.cookie = undefined;
         return new Response(null, { status: 204 });
@@ -98,7 +134,7 @@ export class FakeServer {
         const session = this.byAccess(request.headers.get('authorization'));
         const answer = this.apiAnswers.shift();
         if (answer) return answer;
-        if (!session) return this.invalidToken();
+        if (!session || !this.boundOk(session)) return this.invalidToken();
         return json(200, { user: session.user, path: url.pathname, body });
       }
     }
@@ -123,6 +159,8 @@ export class FakeServer {
     }
     const session = this.byRefresh(body, browser);
     if (!session) return refusal(401, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
+    // A refresh token bound to a key is refreshed only with a proof by that key (RFC 9449 §5).
+    if (session.jkt !== undefined && session.jkt !== this.lastProof?.jkt) return this.invalidProof(400);
     this.sessions.delete(session.refresh);
     session.refresh = `rt-${++this.counter}`;
     this.sessions.set(session.refresh, session);
@@ -130,7 +168,12 @@ export class FakeServer {
   }
 
   private newSession(user: string): Session {
-    const session = { refresh: `rt-${++this.counter}`, access: new Set<string>(), user };
+    const session = {
+      refresh: `rt-${++this.counter}`,
+      access: new Set<string>(),
+      user,
+      jkt: this.lastProof?.jkt,
+    };
     this.sessions.set(session.refresh, session);
     return session;
   }
@@ -140,7 +183,7 @@ export class FakeServer {
     session.access.add(access);
     const body: Record<string, unknown> = {
       access_token: access,
-      token_type: 'Bearer',
+      token_type: session.jkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: this.lifetimeSeconds,
       session_id: 's-1',
     };
@@ -150,13 +193,78 @@ export class FakeServer {
   }
 
   private byAccess(authorization: string | null): Session | undefined {
-    const token = authorization?.replace(/^Bearer /, '');
+    const token = authorization?.replace(/^(Bearer|DPoP) /, '');
     return [...this.sessions.values()].find((s) => token !== undefined && s.access.has(token));
   }
 
   private byRefresh(body: string, browser: boolean): Session | undefined {
     const token = browser ? this.cookie : body === '' ? undefined : JSON.parse(body).refresh_token;
     return token === undefined ? undefined : this.sessions.get(token);
+  }
+
+  /** The proof of the request being answered, if it passed. */
+  private lastProof: VerifiedDpopProof | undefined;
+  /** The scheme the request being answered used. */
+  private lastScheme: string | undefined;
+
+  /**
+   * Checks the request's DPoP proof, if any (required with a DPoP access token): undefined when
+   * it passes or there is none, else the refusal. Auth routes refuse with 400 and an OAuth
+   * error, resources with 401 and a DPoP challenge (RFC 9449 §7.1, §8, §9).
+   */
+  private checkProof(request: Request, url: URL): Response | undefined {
+    const resource = !url.pathname.startsWith('/auth/') || url.pathname === '/auth/logout-all';
+    const authorization = request.headers.get('authorization');
+    this.lastScheme = authorization?.split(' ')[0];
+    const accessToken = this.lastScheme === 'DPoP' ? authorization?.slice(5) : undefined;
+    const raw = request.headers.get('dpop');
+    this.lastProof = undefined;
+    if (raw === null) return accessToken === undefined ? undefined : this.invalidProof(resource ? 401 : 400);
+    const session = accessToken === undefined ? undefined : this.byAccess(authorization);
+    const dpop = this.dpop as FakeDpop;
+    try {
+      this.lastProof = verifyDpopProof(raw, {
+        htm: request.method,
+        htu: request.url,
+        algorithms: ['ES256'],
+        now: new Date(dpop.now()),
+        ...(dpop.nonces && !dpop.neverSatisfied ? { nonce: this.nonce } : {}),
+        ...(accessToken === undefined ? {} : { accessToken }),
+        ...(session?.jkt === undefined ? {} : { expectedJkt: session.jkt }),
+      });
+      if (dpop.neverSatisfied) {
+        this.nonce = `nonce-${++this.counter}`;
+        throw Object.assign(new Error('nonce'), { code: 'ERR_DPOP_NONCE' });
+      }
+      checkDpopReplay(this.replays, this.lastProof);
+      this.proofs.push({ path: url.pathname, raw, proof: this.lastProof });
+      return undefined;
+    } catch (err) {
+      const code = (err as JwtError).code;
+      this.proofErrors.push(code);
+      this.lastProof = undefined;
+      if (code !== 'ERR_DPOP_NONCE') return this.invalidProof(resource ? 401 : 400);
+      const nonce = { 'dpop-nonce': this.nonce };
+      return resource
+        ? refusal(401, 'use_dpop_nonce', 'a DPoP nonce is required', {
+            ...nonce,
+            'www-authenticate': 'DPoP error="use_dpop_nonce", error_description="a DPoP nonce is required"',
+          })
+        : refusal(400, 'use_dpop_nonce', 'a DPoP nonce is required', nonce);
+    }
+  }
+
+  /** A session bound to a key is used only with that key's proof and the DPoP scheme. */
+  private boundOk(session: Session): boolean {
+    return session.jkt === undefined || (this.lastScheme !== 'Bearer' && this.lastProof?.jkt === session.jkt);
+  }
+
+  private invalidProof(status: 400 | 401): Response {
+    return status === 400
+      ? refusal(400, 'invalid_dpop_proof', 'the DPoP proof is invalid')
+      : refusal(401, 'invalid_dpop_proof', 'the DPoP proof is invalid', {
+          'www-authenticate': 'DPoP error="invalid_dpop_proof"',
+        });
   }
 
   private invalidToken(): Response {

@@ -26,6 +26,14 @@ export function guardMiddleware(guard: Guard, requirement?: Requirement): Middle
       c.req.header('authorization'),
       guard.cookieName === undefined ? undefined : c.req.header('cookie'),
       guard.queryParameter === undefined ? undefined : c.req.url,
+      // Read only for a DPoP token: the request as the client sent it (RFC 9449 §4.3).
+      {
+        method: c.req.method,
+        url: c.req.url,
+        get dpop() {
+          return c.req.raw.headers.get('dpop');
+        },
+      },
     );
   const accept = (auth: AuthContext, c: Context<GuardEnv>, next: Next): Promise<Response | undefined> => {
     if (compiled !== undefined) {

@@ -21,8 +21,11 @@ export interface ResourceApp {
   close(): Promise<void>;
 }
 
-/** A guard that follows the auth server: remote JWKS with a short cooldown, and the revocation feed. */
-export function serverGuard(authServerUrl: string): Guard {
+/**
+ * A guard that follows the auth server: remote JWKS with a short cooldown, and the revocation
+ * feed, pushed over its stream (`auto`, the default) or polled every FEED_INTERVAL_MS (`poll`).
+ */
+export function serverGuard(authServerUrl: string, transport: 'auto' | 'poll' = 'auto'): Guard {
   return createGuard({
     issuer: authServerUrl,
     audience: 'tessera',
@@ -30,7 +33,7 @@ export function serverGuard(authServerUrl: string): Guard {
     jwksUri: `${authServerUrl}/.well-known/jwks.json`,
     // A token signed with a freshly rotated key makes the guard refetch the JWKS at most once per cooldown.
     jwks: { cooldownMs: FEED_INTERVAL_MS },
-    revocations: { url: `${authServerUrl}/auth/revocations`, intervalMs: FEED_INTERVAL_MS },
+    revocations: { url: `${authServerUrl}/auth/revocations`, intervalMs: FEED_INTERVAL_MS, transport },
   });
 }
 
@@ -47,9 +50,9 @@ const job = (
   scopes: auth?.scopes,
 });
 
-/** The Express app, on its own guard; waits for the guard to be ready before listening. */
+/** The Express app, on its own guard (polling the feed); waits for the guard to be ready before listening. */
 export async function startExpressApp(authServerUrl: string): Promise<ResourceApp> {
-  const guard = serverGuard(authServerUrl);
+  const guard = serverGuard(authServerUrl, 'poll');
   try {
     const app = express();
     app.set('env', 'test');

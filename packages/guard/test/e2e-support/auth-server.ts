@@ -79,6 +79,8 @@ export interface AuthServer {
 
 export interface AuthServerOptions {
   admin: { email: string; password: string };
+  /** More configuration keys for the config file (e.g. `{ console: false }`). */
+  config?: Record<string, unknown>;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function startAuthServer(opts: AuthServerOptions): Promise<AuthServ
       logLevel: 'warn',
       // No load shedding: on a shared, busy machine the server's event loop can lag past any threshold.
       maxEventLoopDelayMs: 0,
+      ...opts.config,
     };
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
   };

@@ -23,6 +23,8 @@ export interface SuiteOptions {
 
 const REALM = AUDIENCE;
 const CHALLENGE = `Bearer realm="${REALM}"`;
+/** Without credentials both schemes are offered (RFC 9449 §7.2). */
+const OFFER = `${CHALLENGE}, DPoP realm="${REALM}", algs="ES256 EdDSA PS256 RS256"`;
 
 /**
  * The shared HTTP suite every adapter runs: controls that must pass, then every
@@ -64,7 +66,7 @@ export function attackSuite(name: string, send: Send, opts: SuiteOptions): void 
         const res = await send(authorization);
         assert.equal(res.status, 401);
         // RFC 6750 §3.1: no error attribute when the request had no credentials.
-        assert.equal(res.headers['www-authenticate'], CHALLENGE);
+        assert.equal(res.headers['www-authenticate'], OFFER);
         if (opts.jsonBody) {
           assert.deepEqual(JSON.parse(res.text), {
             error: 'unauthorized',

@@ -86,3 +86,31 @@ describe('verifyDpopProof', () => {
     assert.throws(() => verifyDpopProof(proof, undefined as never), { code: 'ERR_INVALID_OPTIONS' });
   });
 });
+
+describe('verifyDpopProof: the imported-key cache', () => {
+  const htu = 'https://api.example.com/orders';
+  const opts = { htm: 'GET', htu, algorithms: ['ES256', 'ES384'] } as VerifyDpopProofOptions;
+
+  test('a second proof by the same key still has its signature checked', () => {
+    const { privateKey } = generateKeyPair('ES256');
+    assert.ok(verifyDpopProof(createDpopProof(privateKey, { htm: 'GET', htu }), opts).jkt);
+    const next = createDpopProof(privateKey, { htm: 'GET', htu });
+    const last = next.at(-2) === 'A' ? 'B' : 'A';
+    const tampered = `${next.slice(0, -2)}${last}${next.at(-1)}`;
+    assert.throws(() => verifyDpopProof(tampered, opts), { code: 'ERR_DPOP_INVALID' });
+  });
+
+  test('the same jwk under another alg is imported (and refused) anew', () => {
+    const { privateKey } = generateKeyPair('ES256');
+    verifyDpopProof(createDpopProof(privateKey, { htm: 'GET', htu }), opts);
+    const [header = '', payload = '', signature = ''] = createDpopProof(privateKey, {
+      htm: 'GET',
+      htu,
+    }).split('.');
+    const json = JSON.parse(Buffer.from(header, 'base64url').toString());
+    const relabelled = Buffer.from(JSON.stringify({ ...json, alg: 'ES384' })).toString('base64url');
+    assert.throws(() => verifyDpopProof(`${relabelled}.${payload}.${signature}`, opts), {
+      code: 'ERR_DPOP_INVALID',
+    });
+  });
+});

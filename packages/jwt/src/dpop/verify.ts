@@ -1,6 +1,7 @@
 import { JwtError } from '../errors.js';
 import { jwkThumbprint } from '../jwk/export.js';
 import { importJwk } from '../jwk/import.js';
+import type { Key } from '../jwk/key.js';
 import { type Jwk, PRIVATE_MEMBERS } from '../jwk/types.js';
 import { algorithmSet, decodePayload, parseHeader, splitCompact } from '../jws/compact.js';
 import { checkSignature } from '../jws/signature.js';
@@ -110,7 +111,7 @@ export function verifyDpopProof(proof: string, opts: VerifyDpopProofOptions): Ve
   if (rules.expectedJkt !== undefined && jkt !== rules.expectedJkt) {
     throw new JwtError('ERR_DPOP_JKT_MISMATCH', 'the DPoP proof key is not the key the token is bound to');
   }
-  const key = translate(() => importJwk(jwk, { alg: header.alg }));
+  const key = translate(() => importedKey(jwk, header.alg));
   translate(() => checkSignature(key, proof.slice(0, dot2), proof.slice(dot2 + 1)));
   return {
     header,
@@ -170,6 +171,27 @@ function compileOptions(opts: VerifyDpopProofOptions): Rules {
     ath: opts.accessToken === undefined ? undefined : accessTokenHash(opts.accessToken),
     expectedJkt: opts.expectedJkt,
   };
+}
+
+/**
+ * Imported proof keys by their exact JWK text and alg. A client signs every proof with one key,
+ * and importing it (node's createPublicKey from a JWK, plus the hardened checks) costs about as
+ * much as a third of the signature check: a hit skips it. Only successful imports are kept, the
+ * cache key is the whole input of importJwk, and a full cache is emptied (a flood of keys can
+ * only make it useless, never wrong).
+ */
+const KEY_CACHE_MAX = 1024;
+const keyCache = new Map<string, Key>();
+
+function importedKey(jwk: Jwk, alg: Alg): Key {
+  const id = `${alg} ${JSON.stringify(jwk)}`;
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    key = importJwk(jwk, { alg });
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
 }
 
 /** The header's `jwk`: a JSON object with no private member and no symmetric key. */

@@ -10,7 +10,15 @@
  */
 export { DEFAULT_MAX_TOKEN_LENGTH } from '../jws/compact.js';
 export { ALGS, type AlgSpec, isHmacAlg } from '../lib/algs.js';
-export { type BearerError, bearerChallenge, bearerCredentials, isToken68 } from '../lib/bearer.js';
+export {
+  type BearerError,
+  bearerChallenge,
+  bearerCredentials,
+  type DpopChallengeError,
+  dpopChallenge,
+  isToken68,
+  schemeCredentials,
+} from '../lib/bearer.js';
 export { invalidHeaderName, isHttpToken } from '../lib/headers.js';
 export { type HttpUrlProblem, parseHttpUrl } from '../lib/http-url.js';
 export {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bearerChallenge, bearerCredentials, isToken68 } from './bearer.js';
+import { bearerChallenge, bearerCredentials, dpopChallenge, isToken68, schemeCredentials } from './bearer.js';
 
 describe('bearerCredentials', () => {
   const cases: [string, string | null | undefined][] = [
@@ -46,6 +46,24 @@ describe('bearerChallenge', () => {
     assert.equal(
       bearerChallenge('api', 'insufficient_scope'),
       'Bearer realm="api", error="insufficient_scope"',
+    );
+  });
+});
+
+describe('schemeCredentials and dpopChallenge (RFC 9449 §7.1)', () => {
+  test('the DPoP scheme, case-insensitive; another scheme is undefined, a broken one null', () => {
+    assert.equal(schemeCredentials('DPoP abc', 'dpop'), 'abc');
+    assert.equal(schemeCredentials('dpop   abc', 'dpop'), 'abc');
+    assert.equal(schemeCredentials('Bearer abc', 'dpop'), undefined);
+    assert.equal(schemeCredentials('DPoPx abc', 'dpop'), undefined);
+    assert.equal(schemeCredentials('DPoP', 'dpop'), null);
+    assert.equal(schemeCredentials('DPoP,abc', 'dpop'), null);
+  });
+  test('the challenge carries the error and the algorithms', () => {
+    assert.equal(dpopChallenge('api', ['ES256', 'EdDSA']), 'DPoP realm="api", algs="ES256 EdDSA"');
+    assert.equal(
+      dpopChallenge('api', ['ES256'], 'use_dpop_nonce'),
+      'DPoP realm="api", error="use_dpop_nonce", algs="ES256"',
     );
   });
 });

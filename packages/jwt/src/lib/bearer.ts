@@ -2,7 +2,7 @@
 
 /** RFC 6750 §2.1 b64token (RFC 7235 token68). */
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
-const BEARER = [0x62, 0x65, 0x61, 0x72, 0x65, 0x72]; // "bearer"
+const BEARER = 'bearer';
 const SP = 0x20;
 
 /**
@@ -29,15 +29,30 @@ export function isToken68(token: string): boolean {
  * bearerCredentials('Bearer'); // null
  */
 export function bearerCredentials(header: string): string | null | undefined {
-  if (header.length < 6) return undefined;
-  for (let i = 0; i < 6; i++) {
-    if ((header.charCodeAt(i) | 0x20) !== BEARER[i]) return undefined;
+  return schemeCredentials(header, BEARER);
+}
+
+/**
+ * The credentials of an Authorization header value in the `<scheme> 1*SP token`
+ * form, for a lower-case `scheme` such as `'dpop'` (RFC 9449 §7.1) or `'bearer'`:
+ * the same rules as bearerCredentials (scheme case-insensitive; `undefined` for
+ * another scheme, `null` for a broken one).
+ *
+ * @example
+ * schemeCredentials('DPoP eyJ…', 'dpop'); // 'eyJ…'
+ * schemeCredentials('Bearer eyJ…', 'dpop'); // undefined
+ */
+export function schemeCredentials(header: string, scheme: string): string | null | undefined {
+  const n = scheme.length;
+  if (header.length < n) return undefined;
+  for (let i = 0; i < n; i++) {
+    if ((header.charCodeAt(i) | 0x20) !== scheme.charCodeAt(i)) return undefined;
   }
-  if (header.length === 6) return null;
-  const next = header.charCodeAt(6);
+  if (header.length === n) return null;
+  const next = header.charCodeAt(n);
   // "Bearerish x" is another scheme; "Bearer\tx" or "Bearer,x" is a broken Bearer.
   if (next !== SP) return isTchar(next) ? undefined : null;
-  let start = 7;
+  let start = n + 1;
   while (header.charCodeAt(start) === SP) start++;
   return start === header.length ? null : header.slice(start);
 }
@@ -48,8 +63,9 @@ function isTchar(c: number): boolean {
   return "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
 }
 
-/** The RFC 6750 §3.1 error codes of a Bearer challenge. */
+/** The RFC 6750 §3.1 error codes of a Bearer challenge, and RFC 9449 §7.1's of a DPoP one. */
 export type BearerError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type DpopChallengeError = BearerError | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 /**
  * A `WWW-Authenticate` value for a Bearer realm (RFC 6750 §3): with no error
@@ -62,4 +78,19 @@ export type BearerError = 'invalid_request' | 'invalid_token' | 'insufficient_sc
 export function bearerChallenge(realm: string, error?: BearerError): string {
   const base = `Bearer realm="${realm}"`;
   return error === undefined ? base : `${base}, error="${error}"`;
+}
+
+/**
+ * A `WWW-Authenticate` value for the DPoP scheme (RFC 9449 §7.1): the realm,
+ * the error when there is one, and the proof algorithms accepted. `realm` must
+ * already fit in a quoted-string; `algs` are JOSE names.
+ *
+ * @example
+ * dpopChallenge('api', ['ES256', 'EdDSA'], 'invalid_dpop_proof');
+ * // 'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 EdDSA"'
+ */
+export function dpopChallenge(realm: string, algs: readonly string[], error?: DpopChallengeError): string {
+  const base = `DPoP realm="${realm}"`;
+  const withError = error === undefined ? base : `${base}, error="${error}"`;
+  return `${withError}, algs="${algs.join(' ')}"`;
 }

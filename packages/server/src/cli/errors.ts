@@ -9,7 +9,7 @@ export const CLI_ERROR_CODES = {
   ERR_CLI_INPUT:
     'Standard input, the terminal or a named file could not be read, or what it held is unusable (an empty or mismatched password, an unreadable key file).',
   ERR_CLI_NO_DATABASE: 'There is no Tessera database in the data directory (a mistyped --data-dir).',
-  ERR_CLI_NOT_FOUND: 'No account has this email, or no client has this id.',
+  ERR_CLI_NOT_FOUND: 'No account has this email, no client has this id, or no signing key has this kid.',
   ERR_CLI_CONFLICT: 'An account with this email already exists.',
   ERR_CLI_LAST_ADMIN:
     'The change would leave no unblocked admin: removing the admin role from, blocking or deleting the last one is refused.',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { clientsCommand } from './commands/clients.js';
 import { keysCommand } from './commands/keys.js';
+import { revokeCommand } from './commands/revoke.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { usersCommand } from './commands/users.js';
@@ -15,6 +16,8 @@ Examples:
   $ printf '%s' "$NEW_PASSWORD" | tessera users set-password ada@example.com --password-stdin
   $ tessera users delete ada@example.com
   $ tessera keys rotate --now
+  $ tessera keys revoke "$KID"
+  $ tessera revoke --all
   $ tessera clients add billing-service --scope invoices:read
   $ tessera token verify "$TOKEN" --jwks-url http://127.0.0.1:3000/.well-known/jwks.json --alg EdDSA
   $ tessera token lint "$TOKEN" --secret-file ./jwt.secret
@@ -55,6 +58,7 @@ export function createProgram(): Command {
   serveCommand(program);
   usersCommand(program);
   keysCommand(program);
+  revokeCommand(program);
   clientsCommand(program);
   tokenCommand(program);
   return program;

@@ -64,6 +64,9 @@ const ALGS = [
   'HS512',
 ] as const;
 
+/** The asymmetric algorithms a DPoP proof may use (RFC 9449 §4.2: never a MAC, never none). */
+const DPOP_ALGS = ALGS.filter((alg) => !alg.startsWith('HS'));
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const opt = <S extends TSchema>(schema: S) => T.Optional(schema);
@@ -275,6 +278,11 @@ export const CONFIG_SCHEMA = T.Object(
           'origins allowed to make cookie-authenticated requests (comma-separated in the environment)',
       },
     ),
+    console: T.Boolean({
+      default: true,
+      description:
+        'serve the web console at `/` (sign in, sessions, token inspector, admin pages); `false`: `/` is a 404',
+    }),
     insecureCookies: T.Boolean({
       default: false,
       description: 'development only: drop `Secure` from the refresh cookie (needs a loopback host)',
@@ -364,6 +372,41 @@ export const CONFIG_SCHEMA = T.Object(
         description:
           "`/auth/revocations` then requires `Authorization: Bearer <secret>` (the guard's `revocations.secret`)",
       } satisfies Extra & Record<string, unknown>),
+    ),
+    dpop: T.Object(
+      {
+        nonce: T.Boolean({
+          default: false,
+          description:
+            'require a server nonce in DPoP proofs (`DPoP-Nonce`, `use_dpop_nonce`); nonces are stateless, every instance accepts them',
+        }),
+        iatWindowSeconds: T.Integer({
+          minimum: 5,
+          maximum: 600,
+          default: 60,
+          description:
+            'how old a DPoP proof may be (against its `iat`), seconds; its `jti` is remembered as long',
+        }),
+        algorithms: T.Array(
+          T.Union(
+            DPOP_ALGS.map((alg) => T.Literal(alg)),
+            { errorMessage: `must be one of ${DPOP_ALGS.join(', ')}` },
+          ),
+          {
+            minItems: 1,
+            maxItems: DPOP_ALGS.length,
+            uniqueItems: true,
+            default: ['ES256', 'EdDSA', 'PS256', 'RS256'],
+            description:
+              'algorithms accepted for DPoP proofs (asymmetric only; comma-separated in the environment)',
+          },
+        ),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'DPoP (RFC 9449) at /oauth/token, /auth/login, /auth/refresh and the Bearer routes',
+      },
     ),
     logLevel: T.Union(
       LOG_LEVELS.map((level) => T.Literal(level)),

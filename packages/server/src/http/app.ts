@@ -5,6 +5,7 @@ import type { RateLimit } from '../config.js';
 import type { TesseraService } from '../service/index.js';
 import { normalizeEmail } from '../store/index.js';
 import { BrowserSessions } from './browser.js';
+import { consoleRoutes } from './console.js';
 import { allowCors } from './cors.js';
 import { sendError } from './errors.js';
 import { hardenApp } from './harden-app.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** A pino logger config, `false`, or a ready logger instance (tests pass a stream). */
   logger?: boolean | Record<string, unknown>;
+  /** Where the built console is (default: the package's `console-dist`, see CONSOLE_DIR). */
+  consoleDir?: string;
 }
 
 /** Log paths that could carry secrets; pino replaces them. */
@@ -139,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   oauthRoutes(app, ctx);
   publicRoutes(app, ctx);
   if (config.demoRoutes) demoRoutes(app, ctx);
+  if (config.console) consoleRoutes(app, config, opts.consoleDir);
   return app;
 }
 

@@ -21,7 +21,9 @@ export async function allowCors(app: FastifyInstance, origins: readonly string[]
       callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-tessera-client', 'x-tessera-device'],
+    allowedHeaders: ['authorization', 'content-type', 'dpop', 'x-tessera-client', 'x-tessera-device'],
+    // A DPoP client reads the nonce and the challenge (RFC 9449 §8 and §7.1).
+    exposedHeaders: ['dpop-nonce', 'www-authenticate'],
     maxAge: 600,
     // Every OPTIONS request of an allowed origin is answered, as before, even without
     // Access-Control-Request-Method (the strict mode would answer it 400).

@@ -1,4 +1,9 @@
-import { type BearerError, bearerChallenge as challenge } from '@tessera/jwt/internal';
+import {
+  type BearerError,
+  bearerChallenge as challenge,
+  dpopChallenge as challengeDpop,
+  type DpopChallengeError,
+} from '@tessera/jwt/internal';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -17,12 +22,17 @@ export const HTTP_ERROR_CODES = {
   unsupported_grant_type: 'grant_type is neither client_credentials nor refresh_token (400).',
   invalid_scope:
     'A requested scope is malformed or not allowed for the client; or a scope was asked for with a refresh token (400).',
-  invalid_token: 'The Bearer access token is invalid, expired or revoked (401, with WWW-Authenticate).',
+  invalid_token:
+    'The access token is invalid, expired or revoked; or a DPoP-bound token came as Bearer, or an unbound one as DPoP (401, with WWW-Authenticate).',
+  invalid_dpop_proof:
+    'The DPoP proof is missing where it is needed, malformed, not for this method or URL, too old or from the future, replayed, for another access token or by another key than the token or refresh token is bound to (400 at /oauth/token, /auth/login and /auth/refresh; 401 with a DPoP challenge at the Bearer routes).',
+  use_dpop_nonce:
+    'dpop.nonce is on and the DPoP proof lacks a current server nonce: retry with the DPoP-Nonce response header’s value in the proof (400 at the token endpoints, 401 at the Bearer routes).',
   unauthorized:
     'A Bearer access token is required and none was sent (401, with WWW-Authenticate and no error attribute).',
   insufficient_scope: 'The access token is valid but lacks the role the route needs (403).',
   access_denied: 'The account is blocked, or registration is closed (403).',
-  not_found: 'No such route, user or live session (404).',
+  not_found: 'No such route, user, client, signing key or live session (404).',
   conflict:
     'The change conflicts with the current state (409): the email is taken, or it would leave no unblocked admin (removing the admin role from, blocking or deleting the last one).',
   too_many_requests:
@@ -57,4 +67,9 @@ export function sendError(
 /** RFC 6750 challenge for the server's own Bearer routes. */
 export function bearerChallenge(error?: BearerError): string {
   return challenge('tessera', error);
+}
+
+/** RFC 9449 §7.1 challenge for the server's own routes: the error and the proof algorithms. */
+export function dpopChallenge(algs: readonly string[], error?: DpopChallengeError): string {
+  return challengeDpop('tessera', algs, error);
 }

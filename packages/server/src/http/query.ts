@@ -8,6 +8,26 @@
 export const digits = { type: 'string', pattern: '^[0-9]{1,16}$' } as const;
 
 /**
+ * A revocation-feed cursor in a query string: up to 16 digits (the Redis store's cursors are
+ * microsecond timestamps, 16 digits), checked to be a safe integer by {@link queryCursor}.
+ */
+export const cursorDigits = { type: 'string', pattern: '^[0-9]{1,16}$' } as const;
+
+/**
+ * A feed cursor that {@link cursorDigits} accepted (or a `Last-Event-ID`), as a number;
+ * undefined when absent, null when it is not a cursor (not digits, or beyond 2^53 - 1).
+ *
+ * @example
+ * const after = queryCursor(request.query.after) ?? 0;
+ */
+export function queryCursor(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,16}$/.test(value)) return null;
+  const cursor = Number(value);
+  return Number.isSafeInteger(cursor) ? cursor : null;
+}
+
+/**
  * The value of a query parameter that {@link digits} accepted, clamped into
  * `[min, max]`; undefined when the parameter is absent.
  *

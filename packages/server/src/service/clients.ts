@@ -3,6 +3,7 @@ import { createKeySet, exportJwk, type KeySet } from '@tessera/jwt';
 import type { ClientAuthMethod, ClientRecord, Store } from '../store/index.js';
 import type { RequestMeta } from './accounts.js';
 import type { Clock } from './clock.js';
+import type { Revocations } from './revocations.js';
 import { hashToken, randomToken } from './secrets.js';
 
 /** The grant types a registered client may be allowed. */
@@ -122,6 +123,7 @@ export class Clients {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly revocations: Revocations,
   ) {}
 
   /** Registers a client; the secret (null for `private_key_jwt`) is in the result and nowhere else. */
@@ -207,10 +209,14 @@ export class Clients {
     return { status: 'ok', client: updated, secret };
   }
 
-  /** Removes a client: it can no longer authenticate, and its access tokens introspect as inactive. */
+  /**
+   * Removes a client: it can no longer authenticate, its access tokens introspect as inactive,
+   * and a per-subject revocation entry (`sub` is the client) tells every guard to refuse them.
+   */
   async remove(id: string, actor: ClientActor = {}): Promise<boolean> {
     const client = await this.store.clients.find(id);
     if (client === null || !(await this.store.clients.delete(id))) return false;
+    await this.revocations.revokeUser(client.id, this.clock.now());
     await this.audit('client-removed', client, actor, { name: client.name });
     return true;
   }

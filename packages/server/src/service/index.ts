@@ -6,6 +6,7 @@ import { AuditLog } from './audit.js';
 import { Clients } from './clients.js';
 import { type Clock, systemClock } from './clock.js';
 import { DeviceTokens } from './device-tokens.js';
+import { DpopProofs } from './dpop.js';
 import { type ServiceEvents, silentEvents } from './events.js';
 import { LoginThrottle } from './login-throttle.js';
 import { OAuth } from './oauth.js';
@@ -51,10 +52,17 @@ export {
 } from './clients.js';
 export { type Clock, FrozenClock, systemClock, toEpochSeconds } from './clock.js';
 export { DEVICE_TOKEN_TTL_MS, DeviceTokens } from './device-tokens.js';
+export {
+  type DpopCheck,
+  type DpopErrorCode,
+  type DpopPolicy,
+  DpopProofs,
+  type DpopRequest,
+} from './dpop.js';
 export { isEmail } from './email-address.js';
 export { type ServiceEvents, silentEvents } from './events.js';
 export { loadKek } from './kek.js';
-export { activeKeyIndex, type KeyState, keyStates } from './key-states.js';
+export { activeKeyIndex, type KeyState, keyStates, revocationStep, revokedSchedule } from './key-states.js';
 export { ADMIN_ROLE, isActiveAdmin } from './last-admin.js';
 export {
   type LoginAdmission,
@@ -91,7 +99,7 @@ export type {
 export { type FeedEntry, type RevocationPush, Revocations, toFeedEntry } from './revocations.js';
 export type { AuthenticateResult, LoginResult, RefreshResult, SessionPolicy, TokenPair } from './sessions.js';
 export { Sessions } from './sessions.js';
-export { type SigningKeyStatus, SigningKeys } from './signing-keys.js';
+export { type RevokeKeyResult, type SigningKeyStatus, SigningKeys } from './signing-keys.js';
 export {
   type AccessTokenClaims,
   AccessTokens,
@@ -134,6 +142,8 @@ export interface TesseraService {
   readonly clients: Clients;
   /** The OAuth token, revocation and introspection endpoints' logic. */
   readonly oauth: OAuth;
+  /** DPoP proofs (RFC 9449): checks, replay memory and nonces. */
+  readonly dpop: DpopProofs;
   /** Runs the key schedule and cleanup once (also done on a timer by `start`). */
   maintain(): Promise<void>;
   /** Loads keys, creates the first one if needed, and starts the background timers. */
@@ -162,6 +172,15 @@ export function createTesseraService(opts: {
   const events = opts.events ?? silentEvents;
   const hasher = new PasswordHasher(config.argon2, config.hashConcurrency);
   const audit = new AuditLog(store.audit, clock);
+  const revocations = new Revocations(
+    store.revocations,
+    store.sessions,
+    events,
+    config.accessTokenTtlSeconds + SKEW_SECONDS,
+    () => clock.now(),
+    audit,
+    { signal: store.revocationSignal, maxStreams: config.revocationStreamMaxClients },
+  );
   const keys = new SigningKeys(
     store.keys,
     kek,
@@ -174,20 +193,13 @@ export function createTesseraService(opts: {
       retireAfterMs: (config.accessTokenTtlSeconds + SKEW_SECONDS) * 1000,
     },
     audit,
+    revocations,
   );
   const tokens = new AccessTokens(keys, {
     issuer: config.issuer,
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
   });
-  const revocations = new Revocations(
-    store.revocations,
-    store.sessions,
-    events,
-    config.accessTokenTtlSeconds + SKEW_SECONDS,
-    () => clock.now(),
-    { signal: store.revocationSignal, maxStreams: config.revocationStreamMaxClients },
-  );
   const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
   const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
     refreshIdleMs: config.refreshIdleMs,
@@ -199,7 +211,7 @@ export function createTesseraService(opts: {
     perAccountAndIp: config.rateLimits.loginPerEmailAndIp,
     perAccount: config.rateLimits.loginPerEmail,
   });
-  const clients = new Clients(store, clock);
+  const clients = new Clients(store, clock, revocations);
   const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, config.issuer);
   const timers: NodeJS.Timeout[] = [];
 
@@ -240,6 +252,7 @@ export function createTesseraService(opts: {
     },
     clients,
     oauth,
+    dpop: new DpopProofs(store, kek, clock, config.dpop, config.issuer),
     maintain,
     async start() {
       await keys.load();
@@ -247,12 +260,18 @@ export function createTesseraService(opts: {
       // Keys written by another instance or by `tessera keys rotate` are picked up within seconds.
       every(10_000, () => keys.load());
       // User, global and key cutoffs written by another instance reach this one's read paths
-      // within a second (write paths and token issuance always catch up first).
-      // Announcements from the other instances (Redis pub/sub, PostgreSQL NOTIFY) make it at once;
-      // the timer covers the ones lost while a connection was down.
+      // within a second (write paths and token issuance always catch up first); a key revoked
+      // elsewhere leaves this instance's JWKS and signing at the same time. Announcements from
+      // the other instances (Redis pub/sub, PostgreSQL NOTIFY) make it at once; the timer covers
+      // the ones lost while a connection was down.
+      const followKeys = () => keys.reloadIfRevoked();
       await revocations.cutoffs.sync();
-      revocations.listen();
-      every(CUTOFF_SYNC_MS, () => revocations.catchUp());
+      await followKeys();
+      revocations.listen(followKeys);
+      every(CUTOFF_SYNC_MS, async () => {
+        await revocations.catchUp();
+        await followKeys();
+      });
       every(60_000, maintain);
     },
     stop() {

@@ -33,3 +33,36 @@ export function keyStates(keys: readonly SigningKeyRecord[], now: number): KeySt
     return i === active ? 'active' : 'retired';
   });
 }
+
+/**
+ * What revoking the key `kid` takes at `now`: `rotate` when it signs now or is published to sign
+ * later (a fresh key must sign at once first, or signing would stop or fall back to it), `retire`
+ * when it is retired already (it only leaves the JWKS), `unknown` when no key has this kid.
+ *
+ * @example
+ * if (revocationStep(service.keys.list(), kid, Date.now()) === 'rotate') await keys.rotate({ immediate: true });
+ */
+export function revocationStep(
+  keys: readonly SigningKeyRecord[],
+  kid: string,
+  now: number,
+): 'rotate' | 'retire' | 'unknown' {
+  const i = keys.findIndex((k) => k.kid === kid);
+  if (i < 0) return 'unknown';
+  return keyStates(keys, now)[i] === 'retired' ? 'retire' : 'rotate';
+}
+
+/**
+ * The schedule of a revoked key: it signs no more (retired at `now` at the latest) and leaves the
+ * JWKS at once (`expiresAt = now`): the store's listing leaves it out from then on, so it is never
+ * loaded, published or chosen to sign again, also after a restart, until it is deleted.
+ *
+ * @example
+ * await store.keys.update(kid, revokedSchedule(record, clock.now()));
+ */
+export function revokedSchedule(
+  key: Pick<SigningKeyRecord, 'retiredAt'>,
+  now: number,
+): { retiredAt: number; expiresAt: number } {
+  return { retiredAt: key.retiredAt === null ? now : Math.min(key.retiredAt, now), expiresAt: now };
+}

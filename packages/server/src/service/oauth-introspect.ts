@@ -10,7 +10,8 @@ export type Introspection =
   | { active: false }
   | {
       active: true;
-      token_type: 'Bearer' | 'refresh_token';
+      /** `DPoP` for a DPoP-bound access token (RFC 9449 §6.2). */
+      token_type: 'Bearer' | 'DPoP' | 'refresh_token';
       client_id: string;
       sub: string;
       iss: string;
@@ -63,7 +64,7 @@ export async function introspectToken(
     if ((await deps.sessions.liveSession(claims, verified.kid, { fresh: true })) === null) return INACTIVE;
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: claims.cnf === undefined ? 'Bearer' : 'DPoP',
       client_id: claims.client_id ?? FIRST_PARTY_CLIENT_ID,
       sub: claims.sub,
       iss: claims.iss,
@@ -82,7 +83,7 @@ export async function introspectToken(
   if ((await deps.store.clients.find(claims.client_id)) === null) return INACTIVE;
   return {
     active: true,
-    token_type: 'Bearer',
+    token_type: claims.cnf === undefined ? 'Bearer' : 'DPoP',
     client_id: claims.client_id,
     sub: claims.sub,
     iss: claims.iss,
@@ -111,6 +112,7 @@ async function refreshToken(deps: IntrospectionDeps, token: string, now: number)
     exp: toEpochSeconds(Math.min(record.expiresAt, session.absoluteExpiresAt)),
     iat: toEpochSeconds(record.createdAt),
     sid: session.id,
+    ...(session.dpopJkt === null ? {} : { cnf: { jkt: session.dpopJkt } }),
   };
 }
 

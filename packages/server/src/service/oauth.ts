@@ -31,7 +31,11 @@ export type OAuthErrorCode =
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
-  | 'invalid_scope';
+  | 'invalid_scope'
+  /** RFC 9449 §5: the DPoP proof is invalid, or a bound refresh token came without its key's proof. */
+  | 'invalid_dpop_proof'
+  /** RFC 9449 §8: the proof must carry the nonce of the `DPoP-Nonce` response header. */
+  | 'use_dpop_nonce';
 
 /** A refusal with its code and a fixed description (never an echo of input). */
 export interface OAuthFailure {
@@ -45,12 +49,16 @@ export interface TokenRequest {
   grantType: string | undefined;
   scope?: string | undefined;
   refreshToken?: string | undefined;
+  /** The key thumbprint of the request's verified DPoP proof: the tokens are bound to it. */
+  dpopJkt?: string | undefined;
 }
 
 /** A token response (RFC 6749 §5.1). */
 export interface IssuedTokens {
   accessToken: string;
   expiresIn: number;
+  /** `'DPoP'` for a token bound to the request's DPoP key (RFC 9449 §5), else `'Bearer'`. */
+  tokenType: 'Bearer' | 'DPoP';
   refreshToken?: string;
   /** Space-separated; only when scopes were granted. */
   scope?: string;
@@ -117,7 +125,7 @@ export class OAuth {
       case undefined:
         return fail('invalid_request', 'grant_type is required');
       case 'client_credentials':
-        return this.clientCredentials(client, request.scope);
+        return this.clientCredentials(client, request.scope, request.dpopJkt);
       case 'refresh_token':
         return this.refresh(client, request, meta);
       default:
@@ -128,6 +136,7 @@ export class OAuth {
   private async clientCredentials(
     client: AuthenticatedClient,
     scope: string | undefined,
+    dpopJkt: string | undefined,
   ): Promise<TokenResult> {
     if (!client.grantTypes.includes('client_credentials')) {
       return fail('unauthorized_client', 'this client may not use the client_credentials grant');
@@ -143,13 +152,14 @@ export class OAuth {
     const cutoffs = this.revocations.cutoffs;
     await cutoffs.sync();
     const notBefore = cutoffs.notBefore(client.id, toEpochSeconds(now));
-    const issued = this.tokens.issueForClient(client.id, requested, now, notBefore);
+    const issued = this.tokens.issueForClient(client.id, requested, now, notBefore, dpopJkt);
     this.events.signed((performance.now() - started) / 1000);
     return {
       status: 'ok',
       tokens: {
         accessToken: issued.token,
         expiresIn: issued.expiresIn,
+        tokenType: dpopJkt === undefined ? 'Bearer' : 'DPoP',
         ...(requested.length === 0 ? {} : { scope: requested.join(' ') }),
       },
     };
@@ -169,18 +179,23 @@ export class OAuth {
       return fail('invalid_scope', 'refresh tokens of user sessions carry no scope');
     }
     // The very rotation of /auth/refresh: grace window, reuse detection, audit.
-    const result = await this.sessions.refresh(request.refreshToken, meta);
+    const result = await this.sessions.refresh(request.refreshToken, meta, request.dpopJkt);
+    if (result.status === 'dpop-mismatch') {
+      return fail('invalid_dpop_proof', 'this refresh token needs a DPoP proof by the key it is bound to');
+    }
     if (result.status !== 'ok')
       return fail('invalid_grant', 'the refresh token is invalid, expired or revoked');
-    const { accessToken, expiresIn, refreshToken } = result.tokens;
-    return { status: 'ok', tokens: { accessToken, expiresIn, refreshToken } };
+    const { accessToken, expiresIn, refreshToken, tokenType } = result.tokens;
+    return { status: 'ok', tokens: { accessToken, expiresIn, tokenType, refreshToken } };
   }
 
   /**
    * RFC 7009: revokes a refresh token (its session ends, with its access tokens) or an access
    * token (a user's: that session's current access tokens, the session stays; a client's: its
-   * `jti`, until it expires). Unknown, expired or malformed tokens are not an error. A token
-   * issued to another client is refused with `unauthorized_client`.
+   * `jti` for introspection, and a per-subject revocation entry, `sub` being the client, that
+   * guards learn from the feed: every access token the client holds now stops working, new ones
+   * work). Unknown, expired or malformed tokens are not an error. A token issued to another
+   * client is refused with `unauthorized_client`.
    */
   async revoke(client: AuthenticatedClient, token: string, meta: RequestMeta = {}): Promise<RevokeResult> {
     const now = this.clock.now();
@@ -211,6 +226,8 @@ export class OAuth {
       (verified.claims.exp + SKEW_SECONDS) * 1000,
       now,
     );
+    // Guards know no jti deny-list: the feed's per-subject cutoff is what reaches them.
+    await this.revocations.revokeUser(client.id, now);
     await this.audit('access-token-revoked', null, null, meta, { clientId: client.id });
     return { status: 'ok' };
   }

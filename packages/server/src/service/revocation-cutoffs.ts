@@ -88,11 +88,19 @@ export class RevocationCutoffs {
    * user, global or key entry (not by a session entry: see the class comment).
    */
   revokes(sub: string, iat: number, kid: string | undefined, nowSeconds: number): boolean {
-    if (kid !== undefined) {
-      const until = this.#keys.get(kid);
-      if (until !== undefined && until > nowSeconds) return true;
-    }
+    if (kid !== undefined && this.revokesKey(kid, nowSeconds)) return true;
     return iat < this.notBefore(sub, nowSeconds);
+  }
+
+  /**
+   * Whether a live key entry revokes every token signed by `kid`.
+   *
+   * @example
+   * if (cutoffs.revokesKey(header.kid, Date.now() / 1000)) refuse();
+   */
+  revokesKey(kid: string, nowSeconds: number): boolean {
+    const until = this.#keys.get(kid);
+    return until !== undefined && until > nowSeconds;
   }
 
   /**

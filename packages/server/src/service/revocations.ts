@@ -8,6 +8,7 @@ import type {
   SessionStore,
 } from '../store/index.js';
 import { warn } from '../warnings.js';
+import type { Actor, AuditLog } from './audit.js';
 import { toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { RevocationCutoffs } from './revocation-cutoffs.js';
@@ -45,6 +46,7 @@ export class Revocations {
   readonly #signal: RevocationSignal;
   #streamedCursor = 0;
   #unsubscribe: (() => void) | undefined;
+  #afterCatchUp: (() => Promise<unknown>) | undefined;
 
   constructor(
     private readonly revocations: RevocationStore,
@@ -53,6 +55,7 @@ export class Revocations {
     /** Entries live this long past `before`: the longest access-token lifetime plus clock skew. */
     private readonly lifetimeSeconds: number,
     now: () => number,
+    private readonly audit: AuditLog,
     push: RevocationPush,
   ) {
     this.cutoffs = new RevocationCutoffs(revocations, now);
@@ -62,16 +65,21 @@ export class Revocations {
 
   /**
    * Follows the other instances: on every announcement of the store's signal, catches up (see
-   * {@link catchUp}). Called by the service's `start`; {@link stopListening} undoes it.
+   * {@link catchUp}), then runs `then` (the service reloads its keys when one was revoked).
+   * Called by the service's `start` (and, without `then`, by the first stream opened);
+   * {@link stopListening} undoes it.
    *
    * @example
-   * revocations.listen();
+   * revocations.listen(() => keys.reloadIfRevoked());
    */
-  listen(): void {
+  listen(then?: () => Promise<unknown>): void {
+    if (then !== undefined) this.#afterCatchUp = then;
     this.#unsubscribe ??= this.#signal.subscribe(() => {
-      this.catchUp().catch((err: Error) =>
-        warn('TESSERA_MAINTENANCE_FAILED', `revocation catch-up failed: ${err.message}`),
-      );
+      this.catchUp()
+        .then(() => this.#afterCatchUp?.())
+        .catch((err: Error) =>
+          warn('TESSERA_MAINTENANCE_FAILED', `revocation catch-up failed: ${err.message}`),
+        );
     });
   }
 
@@ -106,6 +114,8 @@ export class Revocations {
    * const handle = revocations.openStream(0, { entries: send, end: () => res.end() });
    */
   openStream(after: number, sink: RevocationStreamSink): RevocationStreamHandle | null {
+    // A stream pushes what the signal announces: follow it even if start() was not called.
+    this.listen();
     return this.streams.open(after, sink);
   }
 
@@ -152,24 +162,34 @@ export class Revocations {
   }
 
   /**
-   * Revokes every access token issued until now, of every user, in ONE entry (a breach).
-   * Sessions and refresh tokens stay: clients refresh and get tokens issued after the cutoff.
+   * Revokes every access token issued until now, of every user and client, in ONE entry (a
+   * breach), and writes the `revoked-all` audit row (with the actor, when one is known): what
+   * `tessera revoke --all` and `POST /admin/revoke-all` call. Sessions and refresh tokens stay:
+   * clients refresh and get tokens issued after the cutoff (`iat >= before`).
    *
    * @example
-   * await revocations.revokeAll(clock.now());
+   * const entry = await revocations.revokeAll(clock.now(), { userId: admin.id });
+   * console.log(`tokens issued before ${new Date(entry.before * 1000).toISOString()} are refused`);
    */
-  async revokeAll(nowMs: number): Promise<RevocationEntry> {
+  async revokeAll(nowMs: number, actor?: Actor): Promise<Extract<RevocationEntry, { kind: 'all' }>> {
     await this.cutoffs.sync();
     const nowSeconds = toEpochSeconds(nowMs);
     const before = Math.max(nowSeconds, this.cutoffs.highestCutoff(nowSeconds)) + 1;
     const [entry] = await this.#add([{ kind: 'all', before, expires: before + this.lifetimeSeconds }]);
-    return entry!;
+    const by = actor?.userId ?? null;
+    await this.audit.record('revoked-all', {
+      userId: by,
+      meta: actor?.meta,
+      details: { before, expires: before + this.lifetimeSeconds, by },
+    });
+    return entry as Extract<RevocationEntry, { kind: 'all' }>;
   }
 
   /**
    * Revokes every token signed by the key `kid`, whatever its `iat`. The entry lives one token
    * lifetime from now, which covers every token of the key only if it no longer signs: the caller
-   * retires it (or rotates away from it) before or with this call.
+   * retires it (or rotates away from it) before or with this call. Operators revoke a key with
+   * `SigningKeys.revoke`, which does all of that and writes the audit row.
    *
    * @example
    * await revocations.revokeKey('2026-01-a1b2', clock.now());

@@ -26,6 +26,8 @@ export interface TokenPair {
   expiresIn: number;
   refreshToken: string;
   sessionId: string;
+  /** `'DPoP'` when the access token is bound to a DPoP key, else `'Bearer'`. */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 export type LoginResult =
@@ -37,7 +39,9 @@ export type LoginResult =
 export type RefreshResult =
   | { status: 'ok'; tokens: TokenPair; user: User; session: Session }
   | { status: 'reused'; sessionId: string }
-  | { status: 'invalid'; reason: InvalidRefreshReason | 'malformed' };
+  | { status: 'invalid'; reason: InvalidRefreshReason | 'malformed' }
+  /** The session is DPoP-bound and the request had no proof by its key; nothing was spent. */
+  | { status: 'dpop-mismatch' };
 
 export type AuthenticateResult =
   | { status: 'ok'; claims: AccessTokenClaims; session: Session }
@@ -68,9 +72,15 @@ export class Sessions {
 
   /**
    * Checks the credentials and opens a new session. Unknown email and wrong
-   * password cost the same argon2 work and give the same result.
+   * password cost the same argon2 work and give the same result. With `dpopJkt` (the key of a
+   * verified DPoP proof) the session's refresh tokens and its access tokens are bound to that key.
    */
-  async login(email: string, password: string, meta: RequestMeta = {}): Promise<LoginResult> {
+  async login(
+    email: string,
+    password: string,
+    meta: RequestMeta = {},
+    dpopJkt?: string,
+  ): Promise<LoginResult> {
     if (checkPassword(password) === 'too-long') return { status: 'password-too-long' };
     const user = await this.store.users.findByEmail(email);
     if (user === null) {
@@ -104,6 +114,7 @@ export class Sessions {
         absoluteExpiresAt,
         ip: meta.ip ?? null,
         userAgent: meta.userAgent ?? null,
+        dpopJkt: dpopJkt ?? null,
       },
       {
         hash: hashToken(refreshToken),
@@ -111,19 +122,33 @@ export class Sessions {
       },
     );
     this.events.login('ok');
-    await this.audit('login', user.id, session.id, meta, {});
-    return { status: 'ok', user, session, tokens: this.pair(user, session, refreshToken, now) };
+    await this.audit('login', user.id, session.id, meta, dpopJkt === undefined ? {} : { dpop: true });
+    return { status: 'ok', user, session, tokens: this.pair(user, session, refreshToken, now, dpopJkt) };
   }
 
   /**
    * Trades a refresh token for a new pair, in one atomic store step. A retry
    * within the grace window gets the same successor back; a token used before
    * that is theft: the whole session is revoked and the event audited.
+   *
+   * `dpopJkt` is the key of the request's verified DPoP proof: the new access token is bound to
+   * it. A DPoP-bound session (RFC 9449 §5) is refreshed only with a proof by its own key; without
+   * one the answer is `dpop-mismatch` and the refresh token is NOT spent (it is looked up, not
+   * rotated), so a thief without the key can neither use it nor burn it.
    */
-  async refresh(refreshToken: string, meta: RequestMeta = {}): Promise<RefreshResult> {
+  async refresh(refreshToken: string, meta: RequestMeta = {}, dpopJkt?: string): Promise<RefreshResult> {
     if (typeof refreshToken !== 'string' || !REFRESH_TOKEN.test(refreshToken)) {
       this.events.refresh('invalid');
       return { status: 'invalid', reason: 'malformed' };
+    }
+    // The binding never changes once the session exists, so checking it before the rotation is sound.
+    const record = await this.store.sessions.findRefreshToken(hashToken(refreshToken));
+    if (record !== null) {
+      const bound = (await this.store.sessions.find(record.sessionId))?.dpopJkt ?? null;
+      if (bound !== null && bound !== dpopJkt) {
+        this.events.refresh('invalid');
+        return { status: 'dpop-mismatch' };
+      }
     }
     const now = this.clock.now();
     const successor = randomToken();
@@ -149,7 +174,7 @@ export class Sessions {
           status: 'ok',
           user: result.user,
           session: result.session,
-          tokens: this.pair(result.user, result.session, successor, now),
+          tokens: this.pair(result.user, result.session, successor, now, dpopJkt),
         };
       case 'grace': {
         const same = open(successorKey(refreshToken), result.successorSealed, SUCCESSOR_CONTEXT);
@@ -159,7 +184,7 @@ export class Sessions {
           status: 'ok',
           user: result.user,
           session: result.session,
-          tokens: this.pair(result.user, result.session, same.toString('utf8'), now),
+          tokens: this.pair(result.user, result.session, same.toString('utf8'), now, dpopJkt),
         };
       }
       case 'reused':
@@ -263,12 +288,24 @@ export class Sessions {
     return session;
   }
 
-  private pair(user: User, session: Session, refreshToken: string, now: number): TokenPair {
+  private pair(
+    user: User,
+    session: Session,
+    refreshToken: string,
+    now: number,
+    dpopJkt: string | undefined,
+  ): TokenPair {
     const started = performance.now();
     const notBefore = this.revocations.cutoffs.notBefore(user.id, toEpochSeconds(now));
-    const access = this.tokens.issue(user, session, now, notBefore);
+    const access = this.tokens.issue(user, session, now, notBefore, dpopJkt);
     this.events.signed((performance.now() - started) / 1000);
-    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, sessionId: session.id };
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      sessionId: session.id,
+      tokenType: dpopJkt === undefined ? 'Bearer' : 'DPoP',
+    };
   }
 
   private async audit(

@@ -17,7 +17,8 @@ import type { SigningKeyRecord, SigningKeyStore } from '../store/index.js';
 import type { Actor, AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ServiceError } from './errors.js';
-import { activeKeyIndex, type KeyState, keyStates } from './key-states.js';
+import { activeKeyIndex, type KeyState, keyStates, revocationStep, revokedSchedule } from './key-states.js';
+import type { Revocations } from './revocations.js';
 import { open, seal } from './secrets.js';
 
 /** How signing keys are made and rotated. Durations in ms. */
@@ -40,6 +41,16 @@ interface LoadedKey {
 /** A key's metadata with its state now. */
 export type SigningKeyStatus = SigningKeyRecord & { state: KeyState };
 
+/**
+ * What {@link SigningKeys.revoke} did: `revoked` (with the key that signs from now on when the
+ * revoked one signed or was about to, and when its revocation entry lapses, epoch seconds),
+ * `already-revoked` (nothing changed: revoking is idempotent), or `not-found` (no such kid).
+ */
+export type RevokeKeyResult =
+  | { status: 'revoked'; kid: string; replacement: SigningKeyRecord | null; expires: number }
+  | { status: 'already-revoked'; kid: string }
+  | { status: 'not-found' };
+
 const activation = (k: LoadedKey) => k.record.activatesAt;
 
 /**
@@ -48,7 +59,7 @@ const activation = (k: LoadedKey) => k.record.activatesAt;
  * it is used and keeps retired keys until every token they signed has expired.
  *
  * @example
- * const keys = new SigningKeys(store.keys, kek, clock, policy, audit);
+ * const keys = new SigningKeys(store.keys, kek, clock, policy, audit, revocations);
  * await keys.load();
  * await keys.maintain(); // first start: creates the first key
  * const key = keys.current();
@@ -57,6 +68,8 @@ export class SigningKeys {
   private loaded: LoadedKey[] = [];
   private jwksCache: { keys: Jwk[] } | undefined;
   private verifyKeys: KeySet | undefined;
+  /** Kids whose revocation entry made this instance reload (once each: see reloadIfRevoked). */
+  private readonly reloadedFor = new Set<string>();
 
   constructor(
     private readonly store: SigningKeyStore,
@@ -64,6 +77,8 @@ export class SigningKeys {
     private readonly clock: Clock,
     readonly policy: SigningKeyPolicy,
     private readonly audit: AuditLog,
+    /** Where a revoked key's entry goes (and the cutoffs that tell other instances' revocations). */
+    private readonly revocations: Revocations,
   ) {}
 
   /** Reads every unexpired key from the store and unseals it. */
@@ -161,6 +176,70 @@ export class SigningKeys {
       details: { kid: record.kid, immediate, by },
     });
     return record;
+  }
+
+  /**
+   * Revokes a compromised signing key, the one operation behind `tessera keys revoke KID` and
+   * `POST /admin/keys/:kid/revoke`. If the key signs now or is published to sign later, a fresh
+   * key first takes over at once (an immediate rotation, audited as `key-rotated`), so signing
+   * never stops. Then the key leaves the JWKS and the verification keys at once and for good (its
+   * schedule is {@link revokedSchedule}: the store lists it no more, also after a restart, until
+   * it is deleted); a key entry in the revocation feed makes guards refuse every token it signed
+   * whatever their cached JWKS; the server's own Bearer routes and introspection refuse them at
+   * once (other instances within about a second: they follow the entries and reload their keys).
+   * Writes the `key-rotated`/`key-revoked` audit rows. Revoking a revoked key again changes
+   * nothing (`already-revoked`); an unknown kid is `not-found`.
+   *
+   * @example
+   * const result = await keys.revoke('3pX…', { actor: { userId: admin.id } });
+   * if (result.status === 'not-found') reply.code(404);
+   */
+  async revoke(kid: string, opts: { actor?: Actor } = {}): Promise<RevokeKeyResult> {
+    const cutoffs = this.revocations.cutoffs;
+    await cutoffs.sync();
+    await this.load();
+    const step = revocationStep(this.list(), kid, this.clock.now());
+    if (step === 'unknown') {
+      // Not published: revoked before (its entry still lives), or past its publication and
+      // waiting for deletion (every token it signed has expired: the entry costs nothing), or none.
+      if (cutoffs.revokesKey(kid, this.clock.now() / 1000)) return { status: 'already-revoked', kid };
+      if ((await this.store.find(kid)) === null) return { status: 'not-found' };
+    }
+    const replacement = step === 'rotate' ? await this.rotate({ immediate: true, ...opts }) : null;
+    const now = this.clock.now();
+    const record = await this.store.find(kid);
+    if (record !== null && (record.expiresAt === null || record.expiresAt > now)) {
+      await this.store.update(kid, revokedSchedule(record, now));
+    }
+    const entry = await this.revocations.revokeKey(kid, now);
+    await this.load();
+    const by = opts.actor?.userId ?? null;
+    await this.audit.record('key-revoked', {
+      userId: by,
+      meta: opts.actor?.meta,
+      details: { kid, replacedBy: replacement?.kid ?? null, expires: entry.expires, by },
+    });
+    return { status: 'revoked', kid, replacement, expires: entry.expires };
+  }
+
+  /**
+   * Reloads the keys when a revocation entry names a loaded key (another instance or the CLI
+   * revoked it): this instance stops publishing it and signs with the replacement at once rather
+   * than at the next periodic reload. Once per revoked kid. Returns true when it reloaded.
+   *
+   * @example
+   * await revocations.cutoffs.sync();
+   * await keys.reloadIfRevoked();
+   */
+  async reloadIfRevoked(): Promise<boolean> {
+    const nowSeconds = this.clock.now() / 1000;
+    const revoked = this.loaded
+      .map((k) => k.record.kid)
+      .filter((kid) => !this.reloadedFor.has(kid) && this.revocations.cutoffs.revokesKey(kid, nowSeconds));
+    if (revoked.length === 0) return false;
+    for (const kid of revoked) this.reloadedFor.add(kid);
+    await this.load();
+    return true;
   }
 
   /** Creates a key that activates at `activatesAt`, retiring older ones from then on. */

@@ -22,6 +22,8 @@ export interface AccessTokenClaims extends JwtClaims {
   permissions: string[];
   /** {@link FIRST_PARTY_CLIENT_ID}; absent in tokens issued before it was added. */
   client_id?: string;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to; absent for a Bearer token. */
+  cnf?: { jkt: string };
 }
 
 /** The claims of a `client_credentials` access token: the client is the subject; no session, no roles. */
@@ -36,6 +38,8 @@ export interface ClientAccessTokenClaims extends JwtClaims {
   client_id: string;
   /** Space-separated (RFC 9068 §2.2.3); absent when no scope was granted. */
   scope?: string;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to; absent for a Bearer token. */
+  cnf?: { jkt: string };
 }
 
 /** One of this issuer's verified access tokens, by kind. */
@@ -69,13 +73,13 @@ export class AccessTokens {
    * Signs a token for the session. `iat` is never below the session's
    * `accessNotBefore` nor `notBefore` (the user's and the global revocation
    * cutoff): after a revocation in this very second, a new token must not look
-   * as if it was issued before the cutoff.
+   * as if it was issued before the cutoff. With `jkt` the token is DPoP-bound (`cnf.jkt`).
    */
-  issue(user: User, session: Session, nowMs: number, notBefore = 0): IssuedAccessToken {
+  issue(user: User, session: Session, nowMs: number, notBefore = 0, jkt?: string): IssuedAccessToken {
     const now = toEpochSeconds(nowMs);
     const iat = Math.max(now, session.accessNotBefore, notBefore);
     const exp = iat + this.opts.ttlSeconds;
-    const token = this.signer().sign({
+    const claims: Record<string, unknown> = {
       sub: user.id,
       sid: session.id,
       roles: user.roles,
@@ -83,14 +87,16 @@ export class AccessTokens {
       client_id: FIRST_PARTY_CLIENT_ID,
       iat,
       exp,
-    });
+    };
+    if (jkt !== undefined) claims.cnf = { jkt };
+    const token = this.signer().sign(claims);
     return { token, expiresIn: exp - now };
   }
 
   /**
    * Signs a `client_credentials` token: `sub` and `client_id` are the client, `scope` the
    * granted scopes (left out when none), no `sid`, no roles. `iat` is never below `notBefore`
-   * (a revoke-all cutoff in this very second).
+   * (a revoke-all cutoff in this very second). With `jkt` the token is DPoP-bound (`cnf.jkt`).
    *
    * @example
    * const { token } = tokens.issueForClient(client.id, ['invoices:read'], clock.now());
@@ -100,12 +106,14 @@ export class AccessTokens {
     scopes: readonly string[],
     nowMs: number,
     notBefore = 0,
+    jkt?: string,
   ): IssuedAccessToken {
     const now = toEpochSeconds(nowMs);
     const iat = Math.max(now, notBefore);
     const exp = iat + this.opts.ttlSeconds;
     const claims: Record<string, unknown> = { sub: clientId, client_id: clientId, iat, exp };
     if (scopes.length > 0) claims.scope = scopes.join(' ');
+    if (jkt !== undefined) claims.cnf = { jkt };
     return { token: this.signer().sign(claims), expiresIn: exp - now };
   }
 
@@ -155,6 +163,7 @@ export class AccessTokens {
           claim: wrong,
         });
       }
+      checkCnf(payload.cnf);
       return { kind: 'user', claims: payload as AccessTokenClaims, kid: header.kid };
     }
     const { client_id: clientId, scope } = payload;
@@ -166,6 +175,7 @@ export class AccessTokens {
     if (!(scope === undefined || typeof scope === 'string')) {
       throw new JwtError('ERR_JWT_CLAIM_INVALID', 'the scope claim has the wrong type', { claim: 'scope' });
     }
+    checkCnf(payload.cnf);
     return { kind: 'client', claims: payload as ClientAccessTokenClaims, kid: header.kid };
   }
 
@@ -184,6 +194,19 @@ export class AccessTokens {
       this.signers.set(key, signer);
     }
     return signer;
+  }
+}
+
+/** `cnf`, when present, is `{ jkt: <string> }` (RFC 9449 §6.1). */
+function checkCnf(cnf: unknown): void {
+  if (cnf === undefined) return;
+  if (
+    typeof cnf !== 'object' ||
+    cnf === null ||
+    typeof (cnf as { jkt?: unknown }).jkt !== 'string' ||
+    (cnf as { jkt: string }).jkt === ''
+  ) {
+    throw new JwtError('ERR_JWT_CLAIM_INVALID', 'the cnf claim has the wrong type', { claim: 'cnf' });
   }
 }
 

@@ -70,6 +70,36 @@ export class Users {
     return this.store.users.list(options);
   }
 
+  /**
+   * Accounts whose email starts with `query` (case-insensitive), ordered by email, at most
+   * `limit`; a query that is a user id finds that account too. Emails sort together by prefix,
+   * so this is one keyset page from the prefix on, cut where the prefix stops matching.
+   *
+   * @example
+   * await service.users.search('ada@', 20); // [ada@example.com, ada@example.org]
+   */
+  async search(query: string, limit: number): Promise<User[]> {
+    const prefix = query.trim().toLowerCase();
+    if (prefix === '') return this.list({ limit });
+    const found: User[] = [];
+    const byId = await this.store.users.findById(query.trim());
+    if (byId !== null) found.push(byId);
+    const exact = await this.store.users.findByEmail(prefix);
+    if (exact !== null && exact.id !== byId?.id) found.push(exact);
+    let after = prefix;
+    while (found.length < limit) {
+      const page = await this.store.users.list({ limit: Math.min(100, limit), after });
+      for (const user of page) {
+        if (!user.email.startsWith(prefix)) return found;
+        if (!found.some((u) => u.id === user.id)) found.push(user);
+        if (found.length >= limit) return found;
+      }
+      if (page.length < Math.min(100, limit)) return found;
+      after = page.at(-1)!.email;
+    }
+    return found;
+  }
+
   /** How many accounts exist. */
   count(): Promise<number> {
     return this.store.users.count();

@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import { CLI_ACTOR, type StoreOptions, withRuntime } from '../config-options.js';
-import { isoOrDash, safeJson, table } from '../format.js';
+import { CliError } from '../errors.js';
+import { isoOrDash, safeJson, safeText, table } from '../format.js';
 import { withConfigOptions } from '../options.js';
 
 /**
- * Registers `tessera keys list|rotate|jwks`.
+ * Registers `tessera keys list|rotate|revoke|jwks`.
  *
  * @example
  * keysCommand(program); // tessera keys rotate --now --data-dir ./data
  */
 export function keysCommand(program: Command): void {
-  const keys = program.command('keys').description('signing keys: list them, rotate them, print the JWKS');
+  const keys = program
+    .command('keys')
+    .description('signing keys: list them, rotate them, revoke a compromised one, print the JWKS');
 
   withConfigOptions(
     keys
@@ -63,6 +66,36 @@ export function keysCommand(program: Command): void {
         );
       }
       process.stdout.write('a running server loads the new key within ~10 s\n');
+    });
+  });
+
+  withConfigOptions(
+    keys
+      .command('revoke')
+      .argument('<kid>', 'the kid of the compromised key (see `tessera keys list`)')
+      .description(
+        'revoke a compromised signing key: if it signs, a new key signs at once; it leaves the JWKS, ' +
+          'and every token it signed is refused (the server within ~1 s, guards at their next feed poll). ' +
+          'Revoking it again changes nothing',
+      ),
+  ).action(async (kid: string, opts: StoreOptions) => {
+    await withRuntime(opts, async ({ service }) => {
+      const result = await service.keys.revoke(kid, { actor: CLI_ACTOR });
+      const shown = safeText(kid);
+      if (result.status === 'not-found') throw new CliError('ERR_CLI_NOT_FOUND', `no signing key ${shown}`);
+      if (result.status === 'already-revoked') {
+        process.stdout.write(`key ${shown} was already revoked: nothing changed\n`);
+        return;
+      }
+      if (result.replacement !== null) {
+        process.stdout.write(
+          `new key ${result.replacement.kid} (${result.replacement.alg}) is published and signs now\n`,
+        );
+      }
+      process.stdout.write(
+        `key ${shown} is revoked: it left the JWKS, and every token it signed is refused ` +
+          `(the revocation feed carries it until ${isoOrDash(result.expires * 1000)})\n`,
+      );
     });
   });
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { parseTokenLeniently } from '../../lint/parse-token.js';
 import { CliError } from '../errors.js';
 import { describeEpoch, safeJson } from '../format.js';
-import { parseTokenLeniently } from '../lint/parse-token.js';
 import { readTokenArgument } from '../read-input.js';
 
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import type { Finding } from '../../lint/findings.js';
+import { LINT_RULES, lintToken } from '../../lint/lint-token.js';
 import { safeJson } from '../format.js';
 import { readSecretFile } from '../key-input.js';
-import type { Finding } from '../lint/findings.js';
-import { LINT_RULES, lintToken } from '../lint/lint-token.js';
 import { readTokenArgument } from '../read-input.js';
 
 const RULES = Object.entries(LINT_RULES)
@@ -46,7 +46,7 @@ export function tokenLintCommand(token: Command): void {
     .addHelpText('after', HELP)
     .action(async (arg: string | undefined, opts: { secretFile?: string; json?: boolean }) => {
       const text = await readTokenArgument(arg, process.stdin);
-      const findings = lintToken(
+      const findings = await lintToken(
         text,
         opts.secretFile === undefined ? {} : { secret: readSecretFile(opts.secretFile) },
       );

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type JwtClaims, type SignOptions, signJwt } from '@tessera/jwt';
 import type { Command } from 'commander';
+import { lintToken } from '../../lint/lint-token.js';
 import { CliError } from '../errors.js';
 import { type KeySourceOptions, loadKey, parseAlgs } from '../key-input.js';
-import { lintToken } from '../lint/lint-token.js';
 
 interface SignCliOptions extends KeySourceOptions {
   alg?: string;
@@ -84,7 +84,7 @@ export function tokenSignCommand(token: Command): void {
     .option('--typ <typ>', 'typ header (default JWT)')
     .option('--jti', 'add a random jti')
     .addHelpText('after', HELP)
-    .action((opts: SignCliOptions) => {
+    .action(async (opts: SignCliOptions) => {
       const key = loadKey(opts, parseAlgs(opts.alg === undefined ? [] : [opts.alg]), 'sign');
       const claims = parseClaims(opts.claims);
       const options: SignOptions = {};
@@ -100,7 +100,7 @@ export function tokenSignCommand(token: Command): void {
       if (opts.jti) options.jwtId = true;
       const jwt = signJwt(claims, key, options);
       // Signing is allowed, but a payload mistake (a password in a claim) is worth a word on stderr.
-      for (const f of lintToken(jwt)) {
+      for (const f of await lintToken(jwt)) {
         if (f.severity === 'error')
           process.stderr.write(`tessera: warning: ${f.code} ${f.name}: ${f.message}\n`);
       }

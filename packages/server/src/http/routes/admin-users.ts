@@ -30,19 +30,28 @@ export function adminUserRoutes(app: FastifyInstance, ctx: RouteContext, admin: 
     meta: requestMeta(request),
   });
 
-  app.get<{ Querystring: { limit?: string; after?: string } }>(
+  app.get<{ Querystring: { limit?: string; after?: string; q?: string } }>(
     '/admin/users',
     {
       preHandler: admin,
       schema: {
         querystring: {
           type: 'object',
-          properties: { limit: digits, after: { type: 'string', maxLength: 254 } },
+          properties: {
+            limit: digits,
+            after: { type: 'string', maxLength: 254 },
+            q: { type: 'string', maxLength: 254 },
+          },
         },
       },
     },
     async (request) => {
       const limit = queryInteger(request.query.limit, { min: 1, max: 500 }) ?? 100;
+      // `q`: the accounts whose email starts with it (or whose id it is), one page.
+      if (request.query.q !== undefined && request.query.q.trim() !== '') {
+        const users = await service.users.search(request.query.q, limit);
+        return { users: users.map(publicUser), next: null };
+      }
       const users = await service.users.list({
         limit,
         ...(request.query.after === undefined ? {} : { after: request.query.after }),

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { requireBearer, requireRole } from '../bearer.js';
+import { sendError } from '../errors.js';
 import { digits, queryInteger } from '../query.js';
 import { requestMeta } from '../request-meta.js';
 import { closedObject } from '../schemas.js';
 import { adminUserRoutes } from './admin-users.js';
 import type { RouteContext, RouteHook } from './context.js';
 import { keyView } from './views.js';
+
+/** No body, `null` or `{}`: the routes that take no input refuse any member (400). */
+const noInput = { anyOf: [{ type: 'null' }, { type: 'object', maxProperties: 0 }] } as const;
 
 /** Admin routes: all need an access token with role `admin`. Unknown body members are a 400. */
 export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -66,4 +70,42 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       return keyView(record);
     },
   );
+
+  // A compromised key: a fresh key signs at once if it was signing, it leaves the JWKS, and
+  // every token it signed is refused (feed entry). Idempotent: a second call is 200 too.
+  app.post<{ Params: { kid: string } }>(
+    '/admin/keys/:kid/revoke',
+    {
+      preHandler: admin,
+      schema: {
+        params: { type: 'object', properties: { kid: { type: 'string', maxLength: 128 } } },
+        body: noInput,
+      },
+    },
+    async (request, reply) => {
+      const result = await service.keys.revoke(request.params.kid, {
+        actor: { userId: request.principal!.userId, meta: requestMeta(request) },
+      });
+      if (result.status === 'not-found') return sendError(reply, 404, 'not_found', 'no such signing key');
+      if (result.status === 'already-revoked') return { kid: result.kid, already_revoked: true };
+      return {
+        kid: result.kid,
+        already_revoked: false,
+        revoked_until: new Date(result.expires * 1000).toISOString(),
+        replacement: result.replacement === null ? null : keyView(result.replacement),
+      };
+    },
+  );
+
+  // A breach: every access token issued until now is refused; sessions stay, clients refresh.
+  app.post('/admin/revoke-all', { preHandler: admin, schema: { body: noInput } }, async (request) => {
+    const entry = await service.revocations.revokeAll(service.clock.now(), {
+      userId: request.principal!.userId,
+      meta: requestMeta(request),
+    });
+    return {
+      revoked_before: new Date(entry.before * 1000).toISOString(),
+      revoked_until: new Date(entry.expires * 1000).toISOString(),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenPair } from '../../service/index.js';
 import { describePasswordProblem } from '../../service/passwords.js';
 import { normalizeEmail } from '../../store/index.js';
-import { bearerToken } from '../bearer.js';
+import { accessCredentials, authenticateAccess } from '../bearer.js';
 import { isBrowserClient } from '../browser.js';
 import { bearerChallenge, sendError } from '../errors.js';
 import { loginSucceeded } from '../login-throttle.js';
@@ -40,7 +40,7 @@ function sendTokens(
   reply.code(200).header('cache-control', 'no-store').header('pragma', 'no-cache');
   const body: Record<string, unknown> = {
     access_token: tokens.accessToken,
-    token_type: 'Bearer',
+    token_type: tokens.tokenType,
     expires_in: tokens.expiresIn,
     session_id: tokens.sessionId,
   };
@@ -76,6 +76,25 @@ function cookieRefreshToken(
     };
   }
   return { token: cookie.token };
+}
+
+/**
+ * The request's DPoP proof for a login or a refresh (RFC 9449 §5): `{ jkt }` of a good one, `{}`
+ * without one, or the refusal already sent (400; `use_dpop_nonce` when only the server nonce is
+ * missing). The current nonce, when nonces are on, goes out with every answer.
+ */
+async function dpopOf(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+): Promise<{ jkt?: string; sent?: FastifyReply }> {
+  const nonce = ctx.service.dpop.nonce();
+  if (nonce !== undefined) reply.header('dpop-nonce', nonce);
+  const check = await ctx.service.dpop.check(request.headers.dpop, { method: 'POST', path });
+  if (check.status === 'absent') return {};
+  if (check.status === 'ok') return { jkt: check.jkt };
+  return { sent: sendError(reply, 400, check.error, check.description) };
 }
 
 /** Register, login, refresh and logout. */
@@ -114,7 +133,10 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     { schema: { body: credentials }, preHandler: limits.login },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await service.sessions.login(email, password, requestMeta(request));
+      // Before the password hash: a proof that fails costs no argon2 work.
+      const dpop = await dpopOf(ctx, request, reply, '/auth/login');
+      if (dpop.sent !== undefined) return dpop.sent;
+      const result = await service.sessions.login(email, password, requestMeta(request), dpop.jkt);
       switch (result.status) {
         case 'ok': {
           const deviceToken = await loginSucceeded(service.loginThrottle, request);
@@ -141,7 +163,23 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (fromBody === undefined && fromCookie === undefined) {
         return sendError(reply, 400, 'invalid_request', 'no refresh cookie: was it set for this site?');
       }
-      const result = await service.sessions.refresh((fromBody ?? fromCookie) as string, requestMeta(request));
+      // The proof is checked before the refresh token is looked at: a nonce challenge spends nothing.
+      const dpop = await dpopOf(ctx, request, reply, '/auth/refresh');
+      if (dpop.sent !== undefined) return dpop.sent;
+      const result = await service.sessions.refresh(
+        (fromBody ?? fromCookie) as string,
+        requestMeta(request),
+        dpop.jkt,
+      );
+      if (result.status === 'dpop-mismatch') {
+        // The session lives on: its owner still holds the key. Nothing is cleared.
+        return sendError(
+          reply,
+          400,
+          'invalid_dpop_proof',
+          'this refresh token needs a DPoP proof by the key it is bound to',
+        );
+      }
       if (result.status !== 'ok') {
         if (fromCookie !== undefined) browser.clearRefreshCookie(reply);
         return sendError(reply, 401, 'invalid_grant', 'the refresh token is invalid, expired or revoked');
@@ -156,10 +194,19 @@ export function authTokenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request: FastifyRequest<{ Body: { refresh_token?: string } | null }>, reply) => {
       reply.header('cache-control', 'no-store');
       const meta = requestMeta(request);
-      const access = bearerToken(request);
+      const access = accessCredentials(request);
+      if (access?.scheme === 'dpop') {
+        // A DPoP-bound token logs out only with its proof; the refusal is the answer.
+        const auth = await authenticateAccess(service, request, reply, access, { fresh: true });
+        if (auth.status !== 'ok') return auth.sent;
+        await service.sessions.logout({ sessionId: auth.session.id }, meta);
+        browser.clearRefreshCookie(reply);
+        return reply.code(204).send();
+      }
       if (access) {
-        const auth = await service.sessions.authenticate(access, { fresh: true });
-        if (auth.status === 'ok') {
+        const auth = await service.sessions.authenticate(access.token, { fresh: true });
+        // A bound token sent as Bearer does not log out: whoever holds it may lack the key.
+        if (auth.status === 'ok' && auth.claims.cnf === undefined) {
           await service.sessions.logout({ sessionId: auth.session.id }, meta);
           browser.clearRefreshCookie(reply);
           return reply.code(204).send();

@@ -105,18 +105,32 @@ export function oauthRoutes(app: FastifyInstance, ctx: RouteContext): void {
           await limits.refresh(request, reply);
           if (reply.sent) return reply;
         }
+        // RFC 9449 §5: the proof first, so that a nonce challenge spends neither the client
+        // assertion nor the refresh token. Every answer carries the current nonce (when on).
+        const nonce = service.dpop.nonce();
+        if (nonce !== undefined) reply.header('dpop-nonce', nonce);
+        const dpop = await service.dpop.check(request.headers.dpop, {
+          method: 'POST',
+          path: OAUTH_PATHS.token,
+        });
+        if (dpop.status === 'error') return oauthError(reply, dpop.error, dpop.description);
         const client = await authenticate(request, reply, 'token');
         if (client === null) return reply;
         const result = await service.oauth.token(
           client,
-          { grantType, scope: requested, refreshToken },
+          {
+            grantType,
+            scope: requested,
+            refreshToken,
+            dpopJkt: dpop.status === 'ok' ? dpop.jkt : undefined,
+          },
           requestMeta(request),
         );
         if (result.status === 'error') return oauthError(reply, result.error, result.description);
         const { tokens } = result;
         return reply.send({
           access_token: tokens.accessToken,
-          token_type: 'Bearer',
+          token_type: tokens.tokenType,
           expires_in: tokens.expiresIn,
           ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }),
           ...(tokens.scope === undefined ? {} : { scope: tokens.scope }),

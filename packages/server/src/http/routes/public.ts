@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toFeedEntry } from '../../service/index.js';
-import { digits, queryInteger } from '../query.js';
+import { sendError } from '../errors.js';
+import { cursorDigits, digits, queryCursor, queryInteger } from '../query.js';
 import type { RouteContext } from './context.js';
 import { revocationStreamRoute } from './revocation-stream.js';
 
@@ -58,6 +59,8 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     introspection_endpoint_auth_methods_supported: clientAuth,
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    // RFC 9449 §5.1: the proof algorithms the token endpoint and the server's own routes accept.
+    dpop_signing_alg_values_supported: [...service.dpop.algorithms],
     tessera_refresh_endpoint: `${base}/auth/refresh`,
     tessera_revocation_feed: `${base}/auth/revocations`,
     tessera_access_token_audience: config.audience,
@@ -70,12 +73,14 @@ export function publicRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/auth/revocations',
     {
       schema: {
-        querystring: { type: 'object', properties: { after: digits, limit: digits } },
+        querystring: { type: 'object', properties: { after: cursorDigits, limit: digits } },
       },
     },
     async (request, reply) => {
+      const after = queryCursor(request.query.after);
+      if (after === null) return sendError(reply, 400, 'invalid_request', 'after must be a feed cursor');
       const page = await service.revocations.feed(
-        queryInteger(request.query.after, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0,
+        after ?? 0,
         service.clock.now(),
         queryInteger(request.query.limit, { min: 1, max: 5000 }),
       );

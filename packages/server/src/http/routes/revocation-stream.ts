@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { toFeedEntry } from '../../service/index.js';
 import { sendError } from '../errors.js';
-import { digits, queryInteger } from '../query.js';
+import { cursorDigits, queryCursor } from '../query.js';
 import type { RouteContext } from './context.js';
 
 /** A client that reads slower than this much is written to is cut off (it resumes by cursor). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** What a guard waits before reconnecting, unless it knows better (SSE `retry:`). */
 const RETRY_MS = 1000;
-const LAST_EVENT_ID = /^[0-9]{1,15}$/;
 
 /**
  * `GET /auth/revocations/stream`: the revocation feed as Server-Sent Events. Each event is a
@@ -27,16 +26,13 @@ export function revocationStreamRoute(app: FastifyInstance, ctx: RouteContext): 
 
   app.get<{ Querystring: { after?: string } }>(
     '/auth/revocations/stream',
-    { schema: { querystring: { type: 'object', properties: { after: digits } } } },
+    { schema: { querystring: { type: 'object', properties: { after: cursorDigits } } } },
     async (request, reply) => {
       const header = request.headers['last-event-id'];
-      if (header !== undefined && (typeof header !== 'string' || !LAST_EVENT_ID.test(header.trim()))) {
-        return sendError(reply, 400, 'invalid_request', 'Last-Event-ID must be a feed cursor');
+      const after = queryCursor(typeof header === 'string' ? header.trim() : request.query.after);
+      if (after === null || Array.isArray(header)) {
+        return sendError(reply, 400, 'invalid_request', 'Last-Event-ID (or after) must be a feed cursor');
       }
-      const after =
-        header !== undefined
-          ? Number(header.trim())
-          : (queryInteger(request.query.after, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0);
       if (service.revocations.streams.full) {
         reply.header('retry-after', '30').header('cache-control', 'no-store');
         return sendError(reply, 503, 'temporarily_unavailable', 'too many revocation streams: poll instead');
@@ -58,7 +54,7 @@ export function revocationStreamRoute(app: FastifyInstance, ctx: RouteContext): 
       };
       write(`retry: ${RETRY_MS}\n\n`);
 
-      const handle = service.revocations.openStream(after, {
+      const handle = service.revocations.openStream(after ?? 0, {
         entries(page) {
           const data = JSON.stringify({ cursor: page.cursor, revoked: page.revoked.map(toFeedEntry) });
           write(`id: ${page.cursor}\ndata: ${data}\n\n`);

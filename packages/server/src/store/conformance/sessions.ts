@@ -31,6 +31,7 @@ export function sessionConformance(factory: StoreFactory): void {
           userAgent: 'conformance/1.0',
           ip: '203.0.113.7',
           accessNotBefore: 0,
+          dpopJkt: null,
         };
         assert.deepEqual(session, expected);
         assert.deepEqual(await store.sessions.find('sid-1'), expected);
@@ -44,6 +45,35 @@ export function sessionConformance(factory: StoreFactory): void {
           successorSealed: null,
         });
         assert.equal(await store.sessions.find('nope'), null);
+      }),
+    );
+
+    it(
+      'keeps the DPoP key thumbprint a session is bound to, through find, list, rotation and revocation',
+      withStore(factory, async (store) => {
+        const user = await addUser(store);
+        const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+        const { session, hash } = await addSession(store, user, { id: 'sid-bound', dpopJkt: jkt });
+        assert.equal(session.dpopJkt, jkt);
+        assert.equal((await store.sessions.find('sid-bound'))?.dpopJkt, jkt);
+        const listed = await store.sessions.listForUser(user.id, { now: T0, activeOnly: true });
+        assert.deepEqual(
+          listed.map((s) => s.dpopJkt),
+          [jkt],
+        );
+        const rotated = await store.sessions.rotateRefreshToken({
+          hash,
+          successor: successorFor(T0 + 1000),
+          now: T0 + 1000,
+          graceMs: GRACE_MS,
+        });
+        assert.equal(rotated.status, 'rotated');
+        assert.equal((rotated as { session: { dpopJkt: string | null } }).session.dpopJkt, jkt);
+        const revoked = await store.sessions.revoke('sid-bound', 'logout', T0 + 2000);
+        assert.equal(revoked?.dpopJkt, jkt);
+        const { session: unbound } = await addSession(store, user, { id: 'sid-unbound' });
+        assert.equal(unbound.dpopJkt, null);
+        assert.equal((await store.sessions.find('sid-unbound'))?.dpopJkt, null);
       }),
     );
 

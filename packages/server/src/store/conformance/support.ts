@@ -79,6 +79,7 @@ export async function addSession(
       userAgent: overrides.userAgent ?? 'conformance/1.0',
       ip: overrides.ip ?? '203.0.113.7',
       ...(overrides.accessNotBefore === undefined ? {} : { accessNotBefore: overrides.accessNotBefore }),
+      ...(overrides.dpopJkt === undefined ? {} : { dpopJkt: overrides.dpopJkt }),
     },
     { hash, expiresAt: overrides.tokenExpiresAt ?? createdAt + 14 * DAY },
   );

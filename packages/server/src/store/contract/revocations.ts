@@ -72,8 +72,9 @@ export interface RevocationSignal {
   /** Announces that entries up to `cursor` are committed, to every instance (this one at once). */
   publish(cursor: number): Promise<void>;
   /**
-   * Calls `listener` on every announcement, from any instance. It is also called with 0 after
-   * the signal's connection came back, when announcements may have been missed.
+   * Calls `listener` on every announcement, from any instance. It is also called with 0 when
+   * the signal's connection starts listening (at first and after a reconnection), since
+   * announcements may have been missed before.
    */
   subscribe(listener: (cursor: number) => void): () => void;
   /** Stops listening; publishing afterwards only reaches this process. */

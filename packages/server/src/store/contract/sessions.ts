@@ -16,6 +16,11 @@ export interface Session {
   ip: string | null;
   /** Epoch SECONDS: new access tokens of this session must carry `iat >=` this. 0 when unset. */
   accessNotBefore: number;
+  /**
+   * The RFC 7638 thumbprint of the DPoP key the session is bound to (RFC 9449 §5): its refresh
+   * tokens are accepted only with a proof by that key. Null for an unbound session. Never changes.
+   */
+  dpopJkt: string | null;
 }
 
 /** The revocation reason the store itself writes when it detects refresh-token reuse. */
@@ -30,6 +35,8 @@ export interface NewSession {
   userAgent?: string | null | undefined;
   ip?: string | null | undefined;
   accessNotBefore?: number | undefined;
+  /** Binds the session's refresh tokens to this DPoP key thumbprint. */
+  dpopJkt?: string | null | undefined;
 }
 
 /** A refresh token as the store receives it: only its SHA-256 hash, never the token. */

@@ -1,7 +1,8 @@
 import type { NewSession, RefreshTokenRecord, Session } from '../contract/sessions.js';
 
 // Session hash fields: u userId, c createdAt, a absoluteExpiresAt, l lastUsedAt, r revokedAt,
-// rr revokedReason, ua userAgent, ip, n accessNotBefore, le expiry of the live refresh token.
+// rr revokedReason, ua userAgent, ip, n accessNotBefore, le expiry of the live refresh token,
+// jk dpopJkt.
 // A null is an absent field. Token hash fields: c createdAt, e expiresAt, u usedAt,
 // sh successorHash, ss successorSealed.
 
@@ -30,6 +31,7 @@ export function toSession(id: string, fields: Map<string, string>): Session {
     userAgent: fields.get('ua') ?? null,
     ip: fields.get('ip') ?? null,
     accessNotBefore: numberOr(fields, 'n', 0) as number,
+    dpopJkt: fields.get('jk') ?? null,
   };
 }
 
@@ -51,6 +53,7 @@ export function sessionFields(session: NewSession, liveTokenExpiresAt: number): 
   ];
   if (session.userAgent !== null && session.userAgent !== undefined) fields.push('ua', session.userAgent);
   if (session.ip !== null && session.ip !== undefined) fields.push('ip', session.ip);
+  if (session.dpopJkt !== null && session.dpopJkt !== undefined) fields.push('jk', session.dpopJkt);
   return fields;
 }
 

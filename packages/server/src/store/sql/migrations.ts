@@ -162,6 +162,11 @@ async function createOAuthTables(db: SchemaDb, dialect: SqlDialectName): Promise
   await db.schema.createIndex('token_ids_expires_at').on('token_ids').column('expires_at').execute();
 }
 
+/** Sessions gain the DPoP key thumbprint their refresh tokens are bound to (RFC 9449 §5). */
+async function addSessionDpopBinding(db: SchemaDb): Promise<void> {
+  await db.schema.alterTable('sessions').addColumn('dpop_jkt', 'text').execute();
+}
+
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_initial': {
@@ -172,6 +177,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     },
     '0002_revocation_kinds': { up: addRevocationKinds },
     '0003_oauth_clients': { up: (db) => createOAuthTables(db, dialect) },
+    '0004_session_dpop_binding': { up: addSessionDpopBinding },
   };
 }
 

@@ -20,8 +20,8 @@ export function revocationChannel(schema: string): string {
 /**
  * The {@link RevocationSignal} of PostgreSQL alone: `pg_notify` on the pool to publish, and one
  * dedicated connection (opened on the first subscriber) that LISTENs. When that connection
- * drops it reconnects with backoff and then calls the listeners with 0, since announcements may
- * have been missed meanwhile.
+ * drops it reconnects with backoff. Each time it starts listening it calls the listeners with
+ * 0, since announcements may have been missed before.
  *
  * @example
  * const signal = new PostgresRevocationSignal(db, connectionString, 'tessera');
@@ -50,7 +50,7 @@ export class PostgresRevocationSignal extends LocalRevocationSignal {
 
   override subscribe(listener: (cursor: number) => void): () => void {
     const off = super.subscribe(listener);
-    if (this.#client === undefined && this.#timer === undefined) void this.#listen(false);
+    if (this.#client === undefined && this.#timer === undefined) void this.#listen();
     return off;
   }
 
@@ -64,7 +64,7 @@ export class PostgresRevocationSignal extends LocalRevocationSignal {
     await client?.end().catch(() => {});
   }
 
-  async #listen(again: boolean): Promise<void> {
+  async #listen(): Promise<void> {
     this.#timer = undefined;
     if (this.#closed) return;
     const client = new pg.Client({ connectionString: this.connectionString });
@@ -76,7 +76,7 @@ export class PostgresRevocationSignal extends LocalRevocationSignal {
       if (this.#client === client) this.#client = undefined;
       client.end().catch(() => {});
       if (this.#closed) return;
-      this.#timer = setTimeout(() => void this.#listen(true), this.#retryMs);
+      this.#timer = setTimeout(() => void this.#listen(), this.#retryMs);
       this.#timer.unref();
       this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
     };
@@ -93,7 +93,7 @@ export class PostgresRevocationSignal extends LocalRevocationSignal {
       return;
     }
     this.#retryMs = RETRY_MIN_MS;
-    // Entries written while nobody listened on this connection: catch up.
-    if (again) this.emit(0);
+    // Entries written before this connection listened (at first, or while it was down): catch up.
+    this.emit(0);
   }
 }

@@ -55,6 +55,7 @@ export function toSession(row: Selectable<SessionsTable>): Session {
     userAgent: row.user_agent,
     ip: row.ip,
     accessNotBefore: row.access_not_before,
+    dpopJkt: row.dpop_jkt ?? null,
   };
 }
 

@@ -25,6 +25,7 @@ export interface SessionsTable {
   user_agent: string | null;
   ip: string | null;
   access_not_before: number;
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -42,6 +42,7 @@ export class SqlSessionStore implements SessionStore {
           user_agent: session.userAgent ?? null,
           ip: session.ip ?? null,
           access_not_before: session.accessNotBefore ?? 0,
+          dpop_jkt: session.dpopJkt ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

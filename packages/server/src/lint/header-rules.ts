@@ -1,5 +1,5 @@
-import { isAlg } from '@tessera/jwt';
-import { quote } from '../format.js';
+import { ALGS } from '@tessera/jwt/internal';
+import { quote } from '../cli/format.js';
 import { type Finding, finding } from './findings.js';
 
 /**
@@ -34,7 +34,7 @@ export function lintHeader(header: Record<string, unknown>): Finding[] {
         'header.alg',
       ),
     );
-  } else if (!isAlg(alg)) {
+  } else if (!Object.hasOwn(ALGS, alg)) {
     out.push(finding('TL017', 'warn', `alg ${quote(alg)} is not a JWS signature algorithm`, 'header.alg'));
   }
 

@@ -19,14 +19,15 @@ export interface LintOptions {
  * Reports the common JWT mistakes in a token, errors first: `alg: none`, no or
  * far `exp`, sensitive data in the payload, weak or well-known HMAC secrets,
  * missing `iat`/`aud`/`iss`/`typ`, an injection-shaped `kid`, and key material
- * in the header. Pure: no I/O, no clock unless `now` is omitted.
+ * in the header. Pure: no I/O, no clock unless `now` is omitted; only WebCrypto, so
+ * the same rules run in `tessera token lint` and in the console's token inspector (browser).
  *
  * @example
- * const findings = lintToken(token, { secret: readFileSync('jwt.secret') });
+ * const findings = await lintToken(token, { secret: readFileSync('jwt.secret') });
  * for (const f of findings) console.log(`${f.severity} ${f.code} ${f.name}: ${f.message}`);
  * process.exitCode = findings.some((f) => f.severity === 'error') ? 1 : 0;
  */
-export function lintToken(token: string, opts: LintOptions = {}): Finding[] {
+export async function lintToken(token: string, opts: LintOptions = {}): Promise<Finding[]> {
   if (typeof token !== 'string') return [finding('TL000', 'error', 'the token must be a string')];
   const parsed = parseTokenLeniently(token);
   if ('reason' in parsed) return [finding('TL000', 'error', parsed.reason)];
@@ -34,6 +35,6 @@ export function lintToken(token: string, opts: LintOptions = {}): Finding[] {
   return sortFindings([
     ...lintHeader(parsed.header),
     ...lintClaims(parsed.payload, now),
-    ...lintSecret(parsed, opts.secret),
+    ...(await lintSecret(parsed, opts.secret)),
   ]);
 }

@@ -1,4 +1,4 @@
-import { describeEpoch, formatDuration } from '../format.js';
+import { describeEpoch, formatDuration } from '../cli/format.js';
 import { type Finding, finding } from './findings.js';
 import { isSensitiveClaimName, looksLikeCardNumber, looksLikeSsn } from './sensitive.js';
 

@@ -87,10 +87,10 @@ let lowered: ReadonlySet<string> | undefined;
  * surrounding whitespace) is in {@link COMMON_SECRETS}.
  *
  * @example
- * isCommonSecret(Buffer.from('Secret\n')); // true
+ * isCommonSecret(new TextEncoder().encode('Secret\n')); // true
  */
 export function isCommonSecret(secret: Uint8Array | string): boolean {
   lowered ??= new Set(COMMON_SECRETS.map((s) => s.toLowerCase()));
-  const text = typeof secret === 'string' ? secret : Buffer.from(secret).toString('utf8');
+  const text = typeof secret === 'string' ? secret : new TextDecoder().decode(secret);
   return lowered.has(text.trim().toLowerCase());
 }

@@ -4,7 +4,7 @@ export interface ParsedToken {
   payload: Record<string, unknown>;
   /** `header.payload`, the bytes the signature covers. */
   signingInput: string;
-  signature: Buffer;
+  signature: Uint8Array;
 }
 
 const MAX_LENGTH = 64 * 1024;
@@ -41,17 +41,34 @@ export function parseTokenLeniently(input: string): ParsedToken | { reason: stri
     header,
     payload,
     signingInput: `${headerPart}.${payloadPart}`,
-    signature: Buffer.from(signaturePart, 'base64url'),
+    signature: base64urlBytes(signaturePart),
   };
 }
 
 function jsonObject(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(new TextDecoder().decode(base64urlBytes(segment)));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The bytes of a base64url segment (padding tolerated), without Buffer: this module runs in
+ * browsers too (the console's token inspector).
+ *
+ * @example
+ * base64urlBytes('AQI'); // Uint8Array [1, 2]
+ */
+export function base64urlBytes(segment: string): Uint8Array {
+  let base64 = segment.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  // A dangling sixth bit carries no byte: dropped, as Buffer does.
+  if (base64.length % 4 === 1) base64 = base64.slice(0, -1);
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HmacAlg } from '@tessera/jwt';
 import { ALGS, isHmacAlg } from '@tessera/jwt/internal';
 import { COMMON_SECRETS, isCommonSecret } from './common-secrets.js';
@@ -8,12 +7,35 @@ import type { ParsedToken } from './parse-token.js';
 /** Fewer distinct bytes than this is a pattern (`aaaa…`, `abab…`), not a random secret. */
 const MIN_DISTINCT_BYTES = 8;
 
-/** True when `secret` produced the token's HMAC signature (constant-time compare). */
-function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array | string): boolean {
-  const expected = createHmac(ALGS[alg].hash as string, secret)
-    .update(token.signingInput)
-    .digest();
-  return expected.length === token.signature.length && timingSafeEqual(expected, token.signature);
+const HASHES = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
+
+/**
+ * True when `secret` produced the token's HMAC signature. WebCrypto, so the rules run in Node
+ * and in browsers alike; `verify` compares in constant time. An empty secret signs nothing.
+ */
+async function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array): Promise<boolean> {
+  if (secret.length === 0) return false;
+  const { subtle } = globalThis.crypto;
+  const key = await subtle.importKey(
+    'raw',
+    secret as Uint8Array<ArrayBuffer>,
+    { name: 'HMAC', hash: HASHES[ALGS[alg].hash as keyof typeof HASHES] },
+    false,
+    ['verify'],
+  );
+  return subtle.verify(
+    'HMAC',
+    key,
+    token.signature as Uint8Array<ArrayBuffer>,
+    new TextEncoder().encode(token.signingInput),
+  );
+}
+
+/** True when a secret of the built-in list signed the token. */
+async function signedWithKnownSecret(token: ParsedToken, alg: HmacAlg): Promise<boolean> {
+  const encoder = new TextEncoder();
+  const results = await Promise.all(COMMON_SECRETS.map((s) => signedWith(token, alg, encoder.encode(s))));
+  return results.includes(true);
 }
 
 /**
@@ -24,9 +46,12 @@ function signedWith(token: ParsedToken, alg: HmacAlg, secret: Uint8Array | strin
  * No finding ever contains the secret.
  *
  * @example
- * lintSecret(parsed, 'your-256-bit-secret').some((f) => f.code === 'TL006'); // true
+ * (await lintSecret(parsed, 'your-256-bit-secret')).some((f) => f.code === 'TL006'); // true
  */
-export function lintSecret(token: ParsedToken, secret: Uint8Array | string | undefined): Finding[] {
+export async function lintSecret(
+  token: ParsedToken,
+  secret: Uint8Array | string | undefined,
+): Promise<Finding[]> {
   const alg = token.header.alg;
   if (!isHmacAlg(alg)) {
     return secret === undefined
@@ -41,7 +66,7 @@ export function lintSecret(token: ParsedToken, secret: Uint8Array | string | und
   }
   const hmacAlg = alg;
   const out: Finding[] = [];
-  const knownSecretSigned = COMMON_SECRETS.some((s) => signedWith(token, hmacAlg, s));
+  const knownSecretSigned = await signedWithKnownSecret(token, hmacAlg);
 
   if (secret === undefined) {
     if (knownSecretSigned) out.push(knownSecretFinding());
@@ -57,9 +82,9 @@ export function lintSecret(token: ParsedToken, secret: Uint8Array | string | und
     return out;
   }
 
-  const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : Uint8Array.from(secret);
   const common = isCommonSecret(bytes);
-  const verifies = signedWith(token, hmacAlg, bytes);
+  const verifies = await signedWith(token, hmacAlg, bytes);
   if (common) {
     out.push(
       finding(
