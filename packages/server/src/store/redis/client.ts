@@ -84,7 +84,10 @@ export async function connectRedis(connection: RedisConnection): Promise<RedisCl
   } else {
     const nodes = connection.clusterNodes.map(parseNode);
     if (nodes.length === 0) throw new StoreError('ERR_STORE_CONFIG', 'redisClusterNodes is empty');
-    client = new Cluster(nodes, { enableAutoPipelining: true, lazyConnect: true });
+    // No auto-pipelining on a Cluster: ioredis can fail a whole auto-pipelined batch caught in a
+    // failover ("All keys in the pipeline should belong to the same slots allocation group",
+    // ioredis issue #2075), which would answer 500 to requests that could simply be redirected.
+    client = new Cluster(nodes, { lazyConnect: true });
     await client.connect();
   }
   try {
