@@ -34,6 +34,7 @@ export async function oauthCases({
   selected,
   autocannonCase,
   expect,
+  issuer,
 }) {
   const names = [
     'tessera/client-credentials',
@@ -87,7 +88,9 @@ export async function oauthCases({
     // run starts); the server verifies it, records its jti in the store and binds the token.
     const { createDpopProof, exportJwk, generateKeyPair } = await import('@tessera/jwt');
     const pair = generateKeyPair('ES256');
-    const htu = `http://127.0.0.1:${port}/oauth/token`;
+    // The proof names the server's public URL (its issuer), not the loopback socket it is sent to.
+    const url = `http://127.0.0.1:${port}/oauth/token`;
+    const htu = `${issuer}/oauth/token`;
     const probe = async () => {
       const dpop = createDpopProof(pair.privateKey, { htm: 'POST', htu });
       const once = () =>
@@ -112,7 +115,7 @@ export async function oauthCases({
         proc,
         'tessera/client-credentials-dpop',
         {
-          url: htu,
+          url,
           method: 'POST',
           headers: { authorization, 'content-type': FORM },
           body: grant,

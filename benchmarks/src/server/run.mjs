@@ -443,6 +443,7 @@ async function benchTessera(plans, cfg, argon2Params) {
         selected,
         autocannonCase,
         expect,
+        issuer: ISSUER,
       })),
     );
 
