@@ -1,4 +1,5 @@
 import type { RevocationEntry, RevocationStore } from '../store/index.js';
+import { coalesce } from './coalesce.js';
 
 interface Cutoff {
   before: number;
@@ -33,8 +34,7 @@ export class RevocationCutoffs {
   #cursor = 0;
   #synced = false;
   /** The sync under way, and whether another must follow it (a caller arrived after it started). */
-  #running: Promise<void> | undefined;
-  #queued: Promise<void> | undefined;
+  readonly #coalesced = coalesce(() => this.#catchUp());
 
   constructor(
     private readonly store: RevocationStore,
@@ -56,20 +56,7 @@ export class RevocationCutoffs {
    * applied when it resolves; concurrent callers share at most two store reads.
    */
   sync(): Promise<void> {
-    if (this.#running === undefined) {
-      this.#running = this.#catchUp().finally(() => {
-        this.#running = undefined;
-      });
-      return this.#running;
-    }
-    // The read under way may have started before our caller's entry committed: one more follows.
-    this.#queued ??= this.#running
-      .catch(() => {})
-      .then(() => {
-        this.#queued = undefined;
-        return this.sync();
-      });
-    return this.#queued;
+    return this.#coalesced();
   }
 
   /** Syncs once if it never has (a service that was not started, or was just restarted). */

@@ -1,4 +1,5 @@
 import type { RevocationPage, RevocationStore } from '../store/index.js';
+import { coalesce } from './coalesce.js';
 
 /** Entries read per store call. */
 const PAGE = 1000;
@@ -82,8 +83,7 @@ export class RevocationStreams {
 class Stream implements RevocationStreamHandle {
   readonly replayed: Promise<void>;
   #cursor: number;
-  #running: Promise<void> | undefined;
-  #queued: Promise<void> | undefined;
+  readonly #coalesced = coalesce(() => this.#read());
   #closed = false;
 
   constructor(
@@ -110,19 +110,7 @@ class Stream implements RevocationStreamHandle {
 
   /** Reads after the cursor; a call during a read makes one more read follow it (as RevocationCutoffs.sync). */
   pull(): Promise<void> {
-    if (this.#running === undefined) {
-      this.#running = this.#read().finally(() => {
-        this.#running = undefined;
-      });
-      return this.#running;
-    }
-    this.#queued ??= this.#running
-      .catch(() => {})
-      .then(() => {
-        this.#queued = undefined;
-        return this.pull();
-      });
-    return this.#queued;
+    return this.#coalesced();
   }
 
   async #read(): Promise<void> {
