@@ -45,22 +45,31 @@ export async function fetchRevocationPage(
 ): Promise<RevocationPage & { unknown: number }> {
   const url = new URL(base);
   if (cursor !== undefined) url.searchParams.set('after', String(cursor));
-  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
-  let response: Response;
+  // A timer of our own, not AbortSignal.timeout(): a timeout signal held only by AbortSignal.any()
+  // can be garbage-collected before it fires, leaving a poll of a silent server hanging for good.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
+  timer.unref();
+  const signal = AbortSignal.any([opts.signal, timeout.signal]);
   try {
-    response = await fetch(url, { headers: opts.headers, redirect: 'manual', signal });
-  } catch (cause) {
-    throw feedError(
-      'ERR_GUARD_FEED_UNREACHABLE',
-      signal.aborted ? 'the request timed out or was aborted' : 'the request failed',
-      cause,
-    );
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: opts.headers, redirect: 'manual', signal });
+    } catch (cause) {
+      throw feedError(
+        'ERR_GUARD_FEED_UNREACHABLE',
+        signal.aborted ? 'the request timed out or was aborted' : 'the request failed',
+        cause,
+      );
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => {});
+      throw feedError('ERR_GUARD_FEED_STATUS', `HTTP ${response.status}`);
+    }
+    return parsePage(await readBody(response, opts.maxBytes));
+  } finally {
+    clearTimeout(timer);
   }
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => {});
-    throw feedError('ERR_GUARD_FEED_STATUS', `HTTP ${response.status}`);
-  }
-  return parsePage(await readBody(response, opts.maxBytes));
 }
 
 const READ_FAILURES: Record<CappedReadFailure, [FeedCode, string]> = {
