@@ -39,7 +39,7 @@ export type LoginResult =
 export type RefreshResult =
   | { status: 'ok'; tokens: TokenPair; user: User; session: Session }
   | { status: 'reused'; sessionId: string }
-  | { status: 'invalid'; reason: InvalidRefreshReason | 'malformed' }
+  | { status: 'invalid'; reason: Exclude<InvalidRefreshReason, 'dpop-mismatch'> | 'malformed' }
   /** The session is DPoP-bound and the request had no proof by its key; nothing was spent. */
   | { status: 'dpop-mismatch' };
 
@@ -133,22 +133,13 @@ export class Sessions {
    *
    * `dpopJkt` is the key of the request's verified DPoP proof: the new access token is bound to
    * it. A DPoP-bound session (RFC 9449 §5) is refreshed only with a proof by its own key; without
-   * one the answer is `dpop-mismatch` and the refresh token is NOT spent (it is looked up, not
-   * rotated), so a thief without the key can neither use it nor burn it.
+   * one the answer is `dpop-mismatch` and the refresh token is NOT spent (the store's atomic
+   * rotation checks the binding first), so a thief without the key can neither use it nor burn it.
    */
   async refresh(refreshToken: string, meta: RequestMeta = {}, dpopJkt?: string): Promise<RefreshResult> {
     if (typeof refreshToken !== 'string' || !REFRESH_TOKEN.test(refreshToken)) {
       this.events.refresh('invalid');
       return { status: 'invalid', reason: 'malformed' };
-    }
-    // The binding never changes once the session exists, so checking it before the rotation is sound.
-    const record = await this.store.sessions.findRefreshToken(hashToken(refreshToken));
-    if (record !== null) {
-      const bound = (await this.store.sessions.find(record.sessionId))?.dpopJkt ?? null;
-      if (bound !== null && bound !== dpopJkt) {
-        this.events.refresh('invalid');
-        return { status: 'dpop-mismatch' };
-      }
     }
     const now = this.clock.now();
     const successor = randomToken();
@@ -164,6 +155,7 @@ export class Sessions {
         },
         now,
         graceMs: this.policy.refreshGraceMs,
+        dpopJkt: dpopJkt ?? null,
       }),
       this.revocations.cutoffs.sync(),
     ]);
@@ -197,6 +189,7 @@ export class Sessions {
         return { status: 'reused', sessionId: result.session.id };
       default:
         this.events.refresh('invalid');
+        if (result.reason === 'dpop-mismatch') return { status: 'dpop-mismatch' };
         return { status: 'invalid', reason: result.reason };
     }
   }

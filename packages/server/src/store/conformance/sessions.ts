@@ -66,6 +66,7 @@ export function sessionConformance(factory: StoreFactory): void {
           successor: successorFor(T0 + 1000),
           now: T0 + 1000,
           graceMs: GRACE_MS,
+          dpopJkt: jkt,
         });
         assert.equal(rotated.status, 'rotated');
         assert.equal((rotated as { session: { dpopJkt: string | null } }).session.dpopJkt, jkt);
@@ -74,6 +75,43 @@ export function sessionConformance(factory: StoreFactory): void {
         const { session: unbound } = await addSession(store, user, { id: 'sid-unbound' });
         assert.equal(unbound.dpopJkt, null);
         assert.equal((await store.sessions.find('sid-unbound'))?.dpopJkt, null);
+      }),
+    );
+
+    it(
+      'refuses a bound session without its key before spending anything, in the rotation itself',
+      withStore(factory, async (store) => {
+        const user = await addUser(store);
+        const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+        const { hash } = await addSession(store, user, { id: 'sid-bound', dpopJkt: jkt });
+        const mismatch = { status: 'invalid', reason: 'dpop-mismatch' };
+        const attempt = (now: number, dpopJkt?: string | null) =>
+          store.sessions.rotateRefreshToken({
+            hash,
+            successor: successorFor(now),
+            now,
+            graceMs: GRACE_MS,
+            dpopJkt,
+          });
+        assert.deepEqual(await attempt(T0 + 1), mismatch);
+        assert.deepEqual(await attempt(T0 + 2, null), mismatch);
+        assert.deepEqual(await attempt(T0 + 3, 'another-key-thumbprint'), mismatch);
+        assert.equal((await store.sessions.findRefreshToken(hash))?.usedAt, null, 'not spent');
+        assert.equal((await attempt(T0 + 4, jkt)).status, 'rotated');
+        // Replayed long after, without the key: still a mismatch, never theft that revokes the session.
+        assert.deepEqual(await attempt(T0 + DAY), mismatch);
+        assert.equal((await store.sessions.find('sid-bound'))?.revokedAt, null);
+        assert.equal((await attempt(T0 + DAY, jkt)).status, 'reused');
+        // An unbound session ignores whatever key the caller holds.
+        const unbound = await addSession(store, user, { id: 'sid-unbound' });
+        const rotated = await store.sessions.rotateRefreshToken({
+          hash: unbound.hash,
+          successor: successorFor(T0 + 5),
+          now: T0 + 5,
+          graceMs: GRACE_MS,
+          dpopJkt: jkt,
+        });
+        assert.equal(rotated.status, 'rotated');
       }),
     );
 

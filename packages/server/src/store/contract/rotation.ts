@@ -16,6 +16,12 @@ export interface RotateRefreshTokenInput {
   now: number;
   /** A token used less than this long ago, whose successor is still live, yields 'grace'. */
   graceMs: number;
+  /**
+   * The JWK thumbprint of the caller's verified DPoP proof; absent or null without one. A session bound
+   * to a key (its `dpopJkt`) yields 'invalid' / 'dpop-mismatch' for any other value, and nothing
+   * is spent or revoked: a thief without the key can neither use the token nor burn it.
+   */
+  dpopJkt?: string | null | undefined;
 }
 
 /** Why a refresh token was refused; for logs and metrics, never for the client. */
@@ -24,7 +30,8 @@ export type InvalidRefreshReason =
   | 'expired'
   | 'session-revoked'
   | 'session-expired'
-  | 'user-blocked';
+  | 'user-blocked'
+  | 'dpop-mismatch';
 
 /**
  * The outcome of one atomic rotation. Among any number of concurrent calls with one hash,
@@ -36,7 +43,8 @@ export type InvalidRefreshReason =
  * - 'reused': the token was used outside the grace window, or its successor was already used:
  *   theft. The session is revoked in the same step (reason {@link REUSE_REASON}); the caller
  *   writes the audit and revocation entries.
- * - 'invalid': unknown or expired token, dead session, or blocked user. Nothing changed.
+ * - 'invalid': unknown or expired token, dead session, blocked user, or a DPoP-bound session
+ *   presented without its key ('dpop-mismatch', checked before anything else). Nothing changed.
  *
  * @example
  * switch (result.status) {

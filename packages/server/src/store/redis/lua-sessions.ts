@@ -20,13 +20,14 @@ return 1
  * The rotation: one atomic step deciding rotated | grace | reused | invalid, in the order of the
  * SQL store's judge(). KEYS: session, token, new successor, tokens zset. ARGV: now, graceMs,
  * successorHash, successorSealed, successorExpiresAt, blocked (0/1), userId, skewMs, reuseReason,
- * tokenPrefix.
+ * tokenPrefix, dpopJkt ('' without a proof).
  */
 export const ROTATE = `
 local now = tonumber(ARGV[1])
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return {'invalid', 'unknown'} end
-local s = redis.call('HMGET', KEYS[1], 'u', 'r', 'a')
+local s = redis.call('HMGET', KEYS[1], 'u', 'r', 'a', 'jk')
 if s[1] ~= ARGV[7] then return {'invalid', 'unknown'} end
+if s[4] and s[4] ~= ARGV[11] then return {'invalid', 'dpop-mismatch'} end
 if s[2] then return {'invalid', 'session-revoked'} end
 local absolute = tonumber(s[3])
 if absolute <= now then return {'invalid', 'session-expired'} end

@@ -62,6 +62,7 @@ export async function rotateInRedis(
       SKEW_MS,
       REUSE_REASON,
       keys.tokenPrefix(sessionId),
+      input.dpopJkt ?? '',
     ],
   )) as string[];
   const status = reply[0];

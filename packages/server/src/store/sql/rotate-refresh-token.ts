@@ -85,8 +85,9 @@ async function loadToken(trx: Trx, q: Queries, hash: string) {
 type Loaded = NonNullable<Awaited<ReturnType<typeof loadToken>>>;
 type Verdict = 'claim' | 'grace' | 'reuse' | InvalidRefreshReason;
 
-function judge(row: Loaded | undefined, { now, graceMs }: RotateRefreshTokenInput): Verdict {
+function judge(row: Loaded | undefined, { now, graceMs, dpopJkt }: RotateRefreshTokenInput): Verdict {
   if (row === undefined) return 'unknown';
+  if (row.dpop_jkt !== null && row.dpop_jkt !== dpopJkt) return 'dpop-mismatch';
   if (row.revoked_at !== null) return 'session-revoked';
   if (row.absolute_expires_at <= now) return 'session-expired';
   if (row.u_blocked !== 0) return 'user-blocked';
