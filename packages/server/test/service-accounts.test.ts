@@ -65,6 +65,17 @@ describe('register', () => {
     assert.equal(await empty.service.accounts.bootstrapAdmin('other@example.com', PASSWORD), null);
     assert.equal(await empty.store.users.count(), 1);
   });
+
+  it('bootstrapAdmin started by many instances at once creates one admin and refuses nothing', async () => {
+    const empty = await openTestService();
+    after(() => empty.cleanup());
+    // Each call counts 0 accounts before any of them inserts (the argon2 hash comes in between).
+    const results = await Promise.all(
+      [1, 2, 3].map(() => empty.service.accounts.bootstrapAdmin('root@example.com', PASSWORD)),
+    );
+    assert.deepEqual(results.map((r) => r?.status ?? null).sort(), ['created', null, null].sort());
+    assert.equal(await empty.store.users.count(), 1);
+  });
 });
 
 describe('password change', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeEmail, type Store, type User } from '../store/index.js';
-import type { Actor } from './audit.js';
+import type { Actor, AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { isEmail } from './email-address.js';
 import { ADMIN_ROLE, keepingAnAdmin } from './last-admin.js';
@@ -79,6 +79,7 @@ export class Accounts {
     private readonly hasher: PasswordHasher,
     private readonly revocations: Revocations,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     private readonly policy: { registration: 'open' | 'closed' } = { registration: 'open' },
   ) {}
 
@@ -103,7 +104,11 @@ export class Accounts {
       now,
     });
     if (result.status === 'created') {
-      await this.audit('register', result.user.id, opts.meta, opts.by === undefined ? {} : { by: opts.by });
+      await this.audit.record('register', {
+        userId: result.user.id,
+        meta: opts.meta,
+        details: opts.by === undefined ? {} : { by: opts.by },
+      });
     }
     return result;
   }
@@ -128,7 +133,7 @@ export class Accounts {
       checkPassword(currentPassword) === 'too-long' ||
       !(await this.hasher.verify(user.passwordHash, currentPassword))
     ) {
-      await this.audit('password-change-failed', userId, meta, {});
+      await this.audit.record('password-change-failed', { userId, meta });
       return { status: 'wrong-password' };
     }
     const now = this.clock.now();
@@ -140,7 +145,11 @@ export class Accounts {
       currentSessionId === undefined ? {} : { exceptSessionId: currentSessionId },
     );
     await this.revocations.revokeUser(userId, now);
-    await this.audit('password-changed', userId, meta, { revokedSessions: revoked.length });
+    await this.audit.record('password-changed', {
+      userId,
+      meta,
+      details: { revokedSessions: revoked.length },
+    });
     return { status: 'ok' };
   }
 
@@ -164,10 +173,14 @@ export class Accounts {
     if (user === 'last-admin') return { status: 'last-admin' };
     if (user === null) return { status: 'not-found' };
     await this.revocations.revokeUser(userId, now);
-    await this.audit('access-changed', userId, actor?.meta, {
-      roles: user.roles,
-      permissions: user.permissions,
-      by: actor?.userId ?? null,
+    await this.audit.record('access-changed', {
+      userId,
+      meta: actor?.meta,
+      details: {
+        roles: user.roles,
+        permissions: user.permissions,
+        by: actor?.userId ?? null,
+      },
     });
     return { status: 'ok', user };
   }
@@ -195,8 +208,12 @@ export class Accounts {
       await this.store.sessions.revokeAllForUser(userId, 'blocked', now);
       await this.revocations.revokeUser(userId, now);
     }
-    await this.audit(blocked ? 'user-blocked' : 'user-unblocked', userId, actor?.meta, {
-      by: actor?.userId ?? null,
+    await this.audit.record(blocked ? 'user-blocked' : 'user-unblocked', {
+      userId,
+      meta: actor?.meta,
+      details: {
+        by: actor?.userId ?? null,
+      },
     });
     return { status: 'ok', user };
   }
@@ -206,9 +223,13 @@ export class Accounts {
     const now = this.clock.now();
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'admin', now);
     await this.revocations.revokeUser(userId, now);
-    await this.audit('sessions-revoked', userId, actor?.meta, {
-      count: revoked.length,
-      by: actor?.userId ?? null,
+    await this.audit.record('sessions-revoked', {
+      userId,
+      meta: actor?.meta,
+      details: {
+        count: revoked.length,
+        by: actor?.userId ?? null,
+      },
     });
     return revoked.length;
   }
@@ -225,11 +246,18 @@ export class Accounts {
   /**
    * Creates the first admin when there is no account yet (first start with
    * TESSERA_ADMIN_EMAIL / TESSERA_ADMIN_PASSWORD). Returns the user, or null
-   * when accounts already exist.
+   * when accounts already exist. Safe when many instances start at once with the
+   * same settings: one creates the account (the email is unique), the others get null.
+   *
+   * @example
+   * const created = await service.accounts.bootstrapAdmin('root@example.com', password);
+   * if (created?.status === 'created') log.info('created the first admin');
    */
   async bootstrapAdmin(email: string, password: string): Promise<RegisterResult | null> {
     if ((await this.store.users.count()) > 0) return null;
-    return this.register(email, password, { roles: ['admin', 'user'] });
+    const result = await this.register(email, password, { roles: ['admin', 'user'] });
+    // Another instance created it between the count and this insert.
+    return result.status === 'duplicate-email' ? null : result;
   }
 
   /**
@@ -248,9 +276,13 @@ export class Accounts {
     }
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'password-set', now);
     await this.revocations.revokeUser(userId, now);
-    await this.audit('password-set', userId, actor?.meta, {
-      revokedSessions: revoked.length,
-      by: actor?.userId ?? null,
+    await this.audit.record('password-set', {
+      userId,
+      meta: actor?.meta,
+      details: {
+        revokedSessions: revoked.length,
+        by: actor?.userId ?? null,
+      },
     });
     return { status: 'ok', revokedSessions: revoked.length };
   }
@@ -275,25 +307,14 @@ export class Accounts {
     await this.revocations.revokeUser(userId, now);
     await this.store.sessions.deleteAllForUser(userId);
     await this.store.users.delete(userId);
-    await this.audit('user-deleted', userId, actor?.meta, {
-      revokedSessions: revoked.length,
-      by: actor?.userId ?? null,
+    await this.audit.record('user-deleted', {
+      userId,
+      meta: actor?.meta,
+      details: {
+        revokedSessions: revoked.length,
+        by: actor?.userId ?? null,
+      },
     });
     return { status: 'ok', revokedSessions: revoked.length };
-  }
-
-  private async audit(
-    type: string,
-    userId: string,
-    meta: RequestMeta | undefined,
-    details: Record<string, unknown>,
-  ) {
-    await this.store.audit.append({
-      at: this.clock.now(),
-      type,
-      userId,
-      ip: meta?.ip ?? null,
-      details: meta?.userAgent ? { ...details, userAgent: meta.userAgent } : details,
-    });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createKeySet, exportJwk, type KeySet } from '@tessera/jwt';
 import type { ClientAuthMethod, ClientRecord, Store } from '../store/index.js';
 import type { RequestMeta } from './accounts.js';
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { Revocations } from './revocations.js';
 import { hashToken, randomToken } from './secrets.js';
@@ -123,6 +124,7 @@ export class Clients {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     private readonly revocations: Revocations,
   ) {}
 
@@ -172,11 +174,10 @@ export class Clients {
     });
     // A random UUID colliding is not an outcome to handle.
     if (result.status !== 'created') throw new Error('client id collision');
-    await this.audit('client-created', result.client, actor, {
-      name,
-      authMethod,
-      grantTypes,
-      scopes,
+    await this.audit.record('client-created', {
+      userId: actor.userId,
+      meta: actor.meta,
+      details: { clientId: result.client.id, name, authMethod, grantTypes, scopes },
     });
     return { status: 'created', client: result.client, secret };
   }
@@ -205,7 +206,11 @@ export class Clients {
     const secret = randomToken();
     const updated = await this.store.clients.setSecretHash(id, hashToken(secret), this.clock.now());
     if (updated === null) return { status: 'not-found' };
-    await this.audit('client-secret-rotated', updated, actor, {});
+    await this.audit.record('client-secret-rotated', {
+      userId: actor.userId,
+      meta: actor.meta,
+      details: { clientId: updated.id },
+    });
     return { status: 'ok', client: updated, secret };
   }
 
@@ -217,24 +222,12 @@ export class Clients {
     const client = await this.store.clients.find(id);
     if (client === null || !(await this.store.clients.delete(id))) return false;
     await this.revocations.revokeUser(client.id, this.clock.now());
-    await this.audit('client-removed', client, actor, { name: client.name });
-    return true;
-  }
-
-  private async audit(
-    type: string,
-    client: ClientRecord,
-    actor: ClientActor,
-    details: Record<string, unknown>,
-  ) {
-    const meta = actor.meta;
-    await this.store.audit.append({
-      at: this.clock.now(),
-      type,
-      userId: actor.userId ?? null,
-      ip: meta?.ip ?? null,
-      details: { clientId: client.id, ...details, ...(meta?.userAgent ? { userAgent: meta.userAgent } : {}) },
+    await this.audit.record('client-removed', {
+      userId: actor.userId,
+      meta: actor.meta,
+      details: { clientId: client.id, name: client.name },
     });
+    return true;
   }
 }
 

@@ -200,8 +200,10 @@ export function createTesseraService(opts: {
     audience: config.audience,
     ttlSeconds: config.accessTokenTtlSeconds,
   });
-  const accounts = new Accounts(store, hasher, revocations, clock, { registration: config.registration });
-  const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, {
+  const accounts = new Accounts(store, hasher, revocations, clock, audit, {
+    registration: config.registration,
+  });
+  const sessions = new Sessions(store, hasher, tokens, revocations, events, clock, audit, {
     refreshIdleMs: config.refreshIdleMs,
     refreshAbsoluteMs: config.refreshAbsoluteMs,
     refreshGraceMs: config.refreshGraceMs,
@@ -211,8 +213,8 @@ export function createTesseraService(opts: {
     perAccountAndIp: config.rateLimits.loginPerEmailAndIp,
     perAccount: config.rateLimits.loginPerEmail,
   });
-  const clients = new Clients(store, clock, revocations);
-  const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, config.issuer);
+  const clients = new Clients(store, clock, audit, revocations);
+  const oauth = new OAuth(store, tokens, sessions, revocations, events, clock, audit, config.issuer);
   const timers: NodeJS.Timeout[] = [];
 
   const maintain = async () => {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../store/index.js';
 import type { RequestMeta } from './accounts.js';
+import type { AuditLog } from './audit.js';
 import {
   type AuthenticatedClient,
   ClientAuthenticator,
@@ -97,6 +98,7 @@ export class OAuth {
     private readonly revocations: Revocations,
     private readonly events: ServiceEvents,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     private readonly issuer: string,
   ) {
     const base = issuer.replace(/\/$/, '');
@@ -216,7 +218,12 @@ export class OAuth {
       const session = await this.sessions.liveSession(verified.claims, verified.kid, { fresh: true });
       if (session === null) return { status: 'ok' };
       await this.revocations.revokeAccess([session], now);
-      await this.audit('access-token-revoked', session.userId, session.id, meta, { by: client.id });
+      await this.audit.record('access-token-revoked', {
+        userId: session.userId,
+        sessionId: session.id,
+        meta,
+        details: { by: client.id },
+      });
       return { status: 'ok' };
     }
     if (verified.claims.client_id !== client.id) return notYours();
@@ -228,7 +235,7 @@ export class OAuth {
     );
     // Guards know no jti deny-list: the feed's per-subject cutoff is what reaches them.
     await this.revocations.revokeUser(client.id, now);
-    await this.audit('access-token-revoked', null, null, meta, { clientId: client.id });
+    await this.audit.record('access-token-revoked', { meta, details: { clientId: client.id } });
     return { status: 'ok' };
   }
 
@@ -245,23 +252,6 @@ export class OAuth {
       token,
       this.clock.now(),
     );
-  }
-
-  private async audit(
-    type: string,
-    userId: string | null,
-    sessionId: string | null,
-    meta: RequestMeta,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    await this.store.audit.append({
-      at: this.clock.now(),
-      type,
-      userId,
-      sessionId,
-      ip: meta.ip ?? null,
-      details: meta.userAgent ? { ...details, userAgent: meta.userAgent } : details,
-    });
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { InvalidRefreshReason, Session, Store, User } from '../store/index.js';
 import type { RequestMeta } from './accounts.js';
+import type { AuditLog } from './audit.js';
 import { type Clock, toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { checkPassword, type PasswordHasher } from './passwords.js';
@@ -67,6 +68,7 @@ export class Sessions {
     private readonly revocations: Revocations,
     private readonly events: ServiceEvents,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     private readonly policy: SessionPolicy,
   ) {}
 
@@ -86,17 +88,21 @@ export class Sessions {
     if (user === null) {
       await this.hasher.verifyDummy(password);
       this.events.login('invalid-credentials');
-      await this.audit('login-failed', null, null, meta, { reason: 'unknown-email' });
+      await this.audit.record('login-failed', { meta, details: { reason: 'unknown-email' } });
       return { status: 'invalid-credentials' };
     }
     if (!(await this.hasher.verify(user.passwordHash, password))) {
       this.events.login('invalid-credentials');
-      await this.audit('login-failed', user.id, null, meta, { reason: 'wrong-password' });
+      await this.audit.record('login-failed', {
+        userId: user.id,
+        meta,
+        details: { reason: 'wrong-password' },
+      });
       return { status: 'invalid-credentials' };
     }
     if (user.blocked) {
       this.events.login('blocked');
-      await this.audit('login-failed', user.id, null, meta, { reason: 'blocked' });
+      await this.audit.record('login-failed', { userId: user.id, meta, details: { reason: 'blocked' } });
       return { status: 'blocked' };
     }
     const now = this.clock.now();
@@ -122,7 +128,12 @@ export class Sessions {
       },
     );
     this.events.login('ok');
-    await this.audit('login', user.id, session.id, meta, dpopJkt === undefined ? {} : { dpop: true });
+    await this.audit.record('login', {
+      userId: user.id,
+      sessionId: session.id,
+      meta,
+      details: dpopJkt === undefined ? {} : { dpop: true },
+    });
     return { status: 'ok', user, session, tokens: this.pair(user, session, refreshToken, now, dpopJkt) };
   }
 
@@ -182,9 +193,14 @@ export class Sessions {
       case 'reused':
         this.events.refresh('reused');
         await this.revocations.revokeAccess([result.session], now);
-        await this.audit('refresh-reuse', result.session.userId, result.session.id, meta, {
-          family: result.session.id,
-          action: 'session-revoked',
+        await this.audit.record('refresh-reuse', {
+          userId: result.session.userId,
+          sessionId: result.session.id,
+          meta,
+          details: {
+            family: result.session.id,
+            action: 'session-revoked',
+          },
         });
         return { status: 'reused', sessionId: result.session.id };
       default:
@@ -207,7 +223,7 @@ export class Sessions {
     }
     if (session === null) return;
     await this.revocations.revokeAccess([session], now);
-    await this.audit('logout', session.userId, session.id, meta, {});
+    await this.audit.record('logout', { userId: session.userId, sessionId: session.id, meta });
   }
 
   /** Ends every session of the user; their access tokens are cut by one per-user entry. */
@@ -215,7 +231,7 @@ export class Sessions {
     const now = this.clock.now();
     const revoked = await this.store.sessions.revokeAllForUser(userId, 'logout-all', now);
     await this.revocations.revokeUser(userId, now);
-    await this.audit('logout-all', userId, null, meta, { count: revoked.length });
+    await this.audit.record('logout-all', { userId, meta, details: { count: revoked.length } });
     return revoked.length;
   }
 
@@ -232,7 +248,7 @@ export class Sessions {
     const revoked = await this.store.sessions.revoke(sessionId, 'logout', now);
     if (revoked === null) return false;
     await this.revocations.revokeAccess([revoked], now);
-    await this.audit('logout', userId, sessionId, meta, { from: 'sessions-endpoint' });
+    await this.audit.record('logout', { userId, sessionId, meta, details: { from: 'sessions-endpoint' } });
     return true;
   }
 
@@ -299,22 +315,5 @@ export class Sessions {
       sessionId: session.id,
       tokenType: dpopJkt === undefined ? 'Bearer' : 'DPoP',
     };
-  }
-
-  private async audit(
-    type: string,
-    userId: string | null,
-    sessionId: string | null,
-    meta: RequestMeta,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    await this.store.audit.append({
-      at: this.clock.now(),
-      type,
-      userId,
-      sessionId,
-      ip: meta.ip ?? null,
-      details: meta.userAgent ? { ...details, userAgent: meta.userAgent } : details,
-    });
   }
 }

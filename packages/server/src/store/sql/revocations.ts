@@ -7,6 +7,7 @@ import type {
   RevocationStore,
 } from '../contract/revocations.js';
 import { ADVISORY_LOCKS, lockTransaction } from './advisory-lock.js';
+import { PreparedQuery } from './prepared.js';
 import { affectedRows, type SqlContext } from './rows.js';
 import type { RevocationsTable } from './schema.js';
 
@@ -52,9 +53,23 @@ function toEntry(row: Selectable<RevocationsTable>): RevocationEntry {
  */
 export class SqlRevocationStore implements RevocationStore {
   readonly #ctx: SqlContext;
+  /**
+   * Compiled once: every refresh catches the server's cutoffs up with this read (usually of no
+   * rows), and building the query each time cost more than running it.
+   */
+  readonly #list: PreparedQuery<'after' | 'nowSeconds' | 'limit', Selectable<RevocationsTable>>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
+    this.#list = new PreparedQuery(['after', 'nowSeconds', 'limit'], (p) =>
+      ctx.db
+        .selectFrom('revocations')
+        .selectAll()
+        .where('cursor', '>', p.after)
+        .where('expires_at', '>', p.nowSeconds)
+        .orderBy('cursor')
+        .limit(p.limit),
+    );
   }
 
   async add(entries: readonly RevocationInput[]): Promise<RevocationEntry[]> {
@@ -73,14 +88,9 @@ export class SqlRevocationStore implements RevocationStore {
 
   async list(options: ListRevocationsOptions): Promise<RevocationPage> {
     const after = options.after ?? 0;
-    const rows = await this.#ctx.db
-      .selectFrom('revocations')
-      .selectAll()
-      .where('cursor', '>', after)
-      .where('expires_at', '>', Math.floor(options.now / 1000))
-      .orderBy('cursor')
-      .limit(options.limit)
-      .execute();
+    const { rows } = await this.#ctx.db.executeQuery(
+      this.#list.bind({ after, nowSeconds: Math.floor(options.now / 1000), limit: options.limit }),
+    );
     const revoked = rows.map(toEntry);
     return { cursor: revoked.at(-1)?.cursor ?? after, revoked };
   }
