@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { RotateRefreshTokenInput, RotateResult } from '../contract/rotation.js';
 import type {
   AccessNotBeforeTarget,
@@ -9,8 +10,10 @@ import type {
   SessionPurgeResult,
   SessionStore,
 } from '../contract/sessions.js';
+import { PreparedQuery } from './prepared.js';
 import { SqlRefreshRotation } from './rotate-refresh-token.js';
 import { affectedRows, type SqlContext, toRefreshToken, toSession } from './rows.js';
+import type { SessionsTable } from './schema.js';
 
 /**
  * The SQL {@link SessionStore}. Every revocation is one conditional UPDATE on `sessions`: the
@@ -23,10 +26,15 @@ import { affectedRows, type SqlContext, toRefreshToken, toSession } from './rows
 export class SqlSessionStore implements SessionStore {
   readonly #ctx: SqlContext;
   readonly #rotation: SqlRefreshRotation;
+  /** Compiled once: every Bearer request to the server reads its session. */
+  readonly #byId: PreparedQuery<'id', Selectable<SessionsTable>>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
     this.#rotation = new SqlRefreshRotation(ctx.db);
+    this.#byId = new PreparedQuery(['id'], (p) =>
+      ctx.db.selectFrom('sessions').selectAll().where('id', '=', p.id),
+    );
   }
 
   create(session: NewSession, firstRefreshToken: NewRefreshToken): Promise<Session> {
@@ -60,7 +68,7 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async find(id: string): Promise<Session | null> {
-    const row = await this.#ctx.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = (await this.#ctx.db.executeQuery(this.#byId.bind({ id }))).rows;
     return row === undefined ? null : toSession(row);
   }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type {
   CreateUserResult,
   ListUsersOptions,
@@ -9,6 +9,7 @@ import type {
   UserStore,
 } from '../contract/users.js';
 import { normalizeEmail } from '../contract/users.js';
+import { PreparedQuery } from './prepared.js';
 import { affectedRows, parseStringArray, type SqlContext, toUser } from './rows.js';
 import type { UsersTable } from './schema.js';
 
@@ -21,9 +22,18 @@ import type { UsersTable } from './schema.js';
  */
 export class SqlUserStore implements UserStore {
   readonly #ctx: SqlContext;
+  /** Compiled once: read on every login, refresh (Redis store) and Bearer route. */
+  readonly #byId: PreparedQuery<'id', Selectable<UsersTable>>;
+  readonly #byEmail: PreparedQuery<'email', Selectable<UsersTable>>;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
+    this.#byId = new PreparedQuery(['id'], (p) =>
+      ctx.db.selectFrom('users').selectAll().where('id', '=', p.id),
+    );
+    this.#byEmail = new PreparedQuery(['email'], (p) =>
+      ctx.db.selectFrom('users').selectAll().where('email', '=', p.email),
+    );
   }
 
   async create(user: NewUser): Promise<CreateUserResult> {
@@ -47,16 +57,13 @@ export class SqlUserStore implements UserStore {
   }
 
   async findById(id: string): Promise<User | null> {
-    const row = await this.#ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = (await this.#ctx.db.executeQuery(this.#byId.bind({ id }))).rows;
     return row === undefined ? null : toUser(row);
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    const row = await this.#ctx.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', normalizeEmail(email))
-      .executeTakeFirst();
+    const [row] = (await this.#ctx.db.executeQuery(this.#byEmail.bind({ email: normalizeEmail(email) })))
+      .rows;
     return row === undefined ? null : toUser(row);
   }
 
