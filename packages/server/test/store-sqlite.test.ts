@@ -30,6 +30,36 @@ runStoreConformance('sqlite', async () => {
 });
 
 describe('sqlite store specifics', () => {
+  it('answers an empty revocation read from memory only while no other connection has committed', async () => {
+    const dir = await tempDir();
+    const filename = join(dir, 'tessera.db');
+    const a = await createSqlStore({ dialect: 'sqlite', filename });
+    const b = await createSqlStore({ dialect: 'sqlite', filename });
+    try {
+      const now = Date.now();
+      const expires = Math.floor(now / 1000) + 600;
+      const page = (store: typeof a, after = 0) => store.revocations.list({ after, limit: 10, now });
+      assert.deepEqual(await page(a), { cursor: 0, revoked: [] });
+      assert.deepEqual(await page(a), { cursor: 0, revoked: [] }, 'answered again, from memory');
+      // Another connection (another process on the file) commits: the next read sees it.
+      const [first] = await b.revocations.add([{ kind: 'all', before: 1, expires }]);
+      assert.deepEqual((await page(a)).revoked, [first]);
+      assert.deepEqual(await page(a, first!.cursor), { cursor: first!.cursor, revoked: [] });
+      // The store's own write, also when a read overlaps it.
+      const [overlapping, added] = await Promise.all([
+        page(a, first!.cursor),
+        a.revocations.add([{ kind: 'user', sub: 'u1', before: 2, expires }]),
+      ]);
+      assert.ok(overlapping.revoked.length <= 1);
+      assert.deepEqual((await page(a, first!.cursor)).revoked, added);
+      assert.deepEqual((await page(b, first!.cursor)).revoked, added);
+    } finally {
+      await a.close();
+      await b.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('opens the file in WAL mode with foreign keys, and migrating twice is a no-op', async () => {
     const dir = await tempDir();
     try {

@@ -58,6 +58,15 @@ export class SqlRevocationStore implements RevocationStore {
    * rows), and building the query each time cost more than running it.
    */
   readonly #list: PreparedQuery<'after' | 'nowSeconds' | 'limit', Selectable<RevocationsTable>>;
+  /**
+   * SQLite: the last `list` that found nothing, with the file's data version read before it.
+   * While no other connection has committed and this store has added nothing, the same call
+   * would find nothing again: it is answered without a read (one process on its file, the
+   * default, then never reads on refresh).
+   */
+  #nothingAfter: { after: number; version: number; writes: number } | undefined;
+  /** Counts the starts and ends of this store's adds: a list that overlapped one is not kept. */
+  #writes = 0;
 
   constructor(ctx: SqlContext) {
     this.#ctx = ctx;
@@ -75,22 +84,36 @@ export class SqlRevocationStore implements RevocationStore {
   async add(entries: readonly RevocationInput[]): Promise<RevocationEntry[]> {
     if (entries.length === 0) return [];
     const { db, dialect } = this.#ctx;
-    const rows = await db.transaction().execute(async (trx) => {
-      // A PostgreSQL identity value is taken at INSERT but becomes visible at COMMIT, so without
-      // this lock cursor 8 could commit before cursor 7: a guard polling `after: 6` in between
-      // would get 8, move its cursor past 7 and never see 7. Holding one lock from before the
-      // INSERT until COMMIT makes cursor order and commit order the same.
-      await lockTransaction(trx, dialect, ADVISORY_LOCKS.revocations);
-      return trx.insertInto('revocations').values(entries.map(toRow)).returningAll().execute();
-    });
-    return rows.map(toEntry).sort((a, b) => a.cursor - b.cursor);
+    this.#writes++;
+    try {
+      const rows = await db.transaction().execute(async (trx) => {
+        // A PostgreSQL identity value is taken at INSERT but becomes visible at COMMIT, so without
+        // this lock cursor 8 could commit before cursor 7: a guard polling `after: 6` in between
+        // would get 8, move its cursor past 7 and never see 7. Holding one lock from before the
+        // INSERT until COMMIT makes cursor order and commit order the same.
+        await lockTransaction(trx, dialect, ADVISORY_LOCKS.revocations);
+        return trx.insertInto('revocations').values(entries.map(toRow)).returningAll().execute();
+      });
+      return rows.map(toEntry).sort((a, b) => a.cursor - b.cursor);
+    } finally {
+      this.#writes++;
+    }
   }
 
   async list(options: ListRevocationsOptions): Promise<RevocationPage> {
     const after = options.after ?? 0;
+    const version = this.#ctx.dataVersion?.();
+    const writes = this.#writes;
+    const quiet = this.#nothingAfter;
+    if (quiet?.after === after && quiet.version === version && quiet.writes === writes) {
+      return { cursor: after, revoked: [] };
+    }
     const { rows } = await this.#ctx.db.executeQuery(
       this.#list.bind({ after, nowSeconds: Math.floor(options.now / 1000), limit: options.limit }),
     );
+    if (version !== undefined && rows.length === 0 && this.#writes === writes) {
+      this.#nothingAfter = { after, version, writes };
+    }
     const revoked = rows.map(toEntry);
     return { cursor: revoked.at(-1)?.cursor ?? after, revoked };
   }

@@ -8,6 +8,11 @@ import type { Database, RefreshTokensTable, SessionsTable, SqlDialectName, Users
 export interface SqlContext {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialectName;
+  /**
+   * SQLite only: a number that changes whenever another connection commits to the file (see
+   * `PRAGMA data_version`). Absent where other writers can't be detected this way.
+   */
+  readonly dataVersion?: (() => number) | undefined;
 }
 
 /** Parses a JSON array column; rows are only ever written by us, so a bad value is a corruption. */

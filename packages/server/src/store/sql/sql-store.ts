@@ -64,9 +64,10 @@ export class SqlStore implements Store {
     dialect: SqlDialectName,
     schema?: string,
     signal: RevocationSignal = new LocalRevocationSignal(),
+    dataVersion?: () => number,
   ) {
     this.revocationSignal = signal;
-    const ctx: SqlContext = { db, dialect };
+    const ctx: SqlContext = { db, dialect, dataVersion };
     this.dialect = dialect;
     this.#db = db;
     this.#schema = schema;
@@ -124,7 +125,10 @@ export class SqlStore implements Store {
 export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore> {
   let store: SqlStore;
   if (options.dialect === 'sqlite') {
-    store = new SqlStore(new Kysely<Database>({ dialect: createSqliteDialect(options.filename) }), 'sqlite');
+    const dialect = createSqliteDialect(options.filename);
+    store = new SqlStore(new Kysely<Database>({ dialect }), 'sqlite', undefined, undefined, () =>
+      dialect.dataVersion(),
+    );
   } else {
     const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
     assertSchemaName(schema);

@@ -27,6 +27,15 @@ class GroupCommitSqliteDialect extends SqliteDialect {
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
   }
+
+  /**
+   * SQLite's `PRAGMA data_version`: it changes when ANOTHER connection (another process on the
+   * file) commits, never for this connection's own writes. Read on the connection directly: it
+   * is a counter, not a table read, and needs no batch.
+   */
+  dataVersion(): number {
+    return this.#database.pragma('data_version', { simple: true }) as number;
+  }
 }
 
 /**
@@ -51,7 +60,7 @@ function ownerOnly(path: string, create: boolean): void {
  * @example
  * const db = new Kysely<Database>({ dialect: createSqliteDialect('data/tessera.db') });
  */
-export function createSqliteDialect(filename: string): SqliteDialect {
+export function createSqliteDialect(filename: string): SqliteDialect & { dataVersion(): number } {
   const onDisk = filename !== ':memory:' && !filename.startsWith('file:');
   if (onDisk) {
     mkdirSync(dirname(resolve(filename)), { recursive: true, mode: 0o700 });
