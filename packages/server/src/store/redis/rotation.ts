@@ -15,8 +15,8 @@ export interface RotationContext {
 }
 
 /**
- * The Redis rotation: read the token's index (its own slot), read the user (SQL: blocked?), then
- * ONE script on the session's slot decides and writes everything, re-checking that the token
+ * The Redis rotation: read the token's index (its own slot), read the user (SQL: blocked?) while
+ * the successor's index is written, then ONE script on the session's slot decides and writes everything, re-checking that the token
  * belongs to that session and user. Of N concurrent calls with one hash, exactly one script claims
  * the token; the others see it used and answer 'grace' with the winner's sealed successor.
  *
@@ -32,17 +32,23 @@ export async function rotateInRedis(
   const index = decodeIndex(await client.get(keys.tokenIndex(input.hash)));
   if (index === null) return { status: 'invalid', reason: 'unknown' };
   const { sessionId, userId } = index;
-  const user = await ctx.users.findById(userId);
-  if (user === null) return { status: 'invalid', reason: 'unknown' };
   // The successor's index first: a crash after the script must not leave a token nobody can find.
+  // Written while the user is read (one round trip less); dropped below unless the token rotates.
   const successorIndex = keys.tokenIndex(input.successor.hash);
-  const indexed = await client.set(
-    successorIndex,
-    encodeIndex(sessionId, userId),
-    'PX',
-    ttlMs(input.successor.expiresAt, input.now),
-    'NX',
-  );
+  const [user, indexed] = await Promise.all([
+    ctx.users.findById(userId),
+    client.set(
+      successorIndex,
+      encodeIndex(sessionId, userId),
+      'PX',
+      ttlMs(input.successor.expiresAt, input.now),
+      'NX',
+    ),
+  ]);
+  if (user === null) {
+    if (indexed === 'OK') await client.del(successorIndex);
+    return { status: 'invalid', reason: 'unknown' };
+  }
   const reply = (await scripts.run(
     'tesseraRotate',
     [
