@@ -30,6 +30,11 @@ export interface RevocationStreamHandle {
  * announcements is what makes a stream gap-free: the store's cursor order is the commit order,
  * and a missed or doubled announcement only delays or repeats a read, never an entry.
  *
+ * Streams at the same cursor share their reads: a thousand guards caught up to one cursor cost
+ * one store read per announcement, not a thousand. A read is shared only among reads asked for
+ * since the last announcement or opening, so each stream still gets a read that started after
+ * what woke it.
+ *
  * @example
  * const streams = new RevocationStreams(store.revocations, () => Date.now(), 1000);
  * const handle = streams.open(0, { entries: (page) => write(page), end: () => res.end() });
@@ -37,6 +42,9 @@ export interface RevocationStreamHandle {
  */
 export class RevocationStreams {
   readonly #streams = new Set<Stream>();
+  /** Reads under way, by generation and cursor; a generation ends at every notify and open. */
+  readonly #reads = new Map<string, Promise<RevocationPage>>();
+  #generation = 0;
 
   constructor(
     private readonly store: RevocationStore,
@@ -61,14 +69,30 @@ export class RevocationStreams {
    */
   open(after: number, sink: RevocationStreamSink): RevocationStreamHandle | null {
     if (this.full) return null;
-    const stream = new Stream(this.store, this.now, after, sink, () => this.#streams.delete(stream));
+    this.#generation++;
+    const read = (cursor: number) => this.#read(cursor);
+    const stream = new Stream(read, after, sink, () => this.#streams.delete(stream));
     this.#streams.add(stream);
     return stream;
   }
 
   /** Entries may have arrived: every stream reads after its cursor. */
   notify(): void {
+    this.#generation++;
     for (const stream of this.#streams) stream.pull().catch(() => {});
+  }
+
+  /** One page after `after`, shared with the other streams reading after it in this generation. */
+  #read(after: number): Promise<RevocationPage> {
+    const key = `${this.#generation}:${after}`;
+    let page = this.#reads.get(key);
+    if (page === undefined) {
+      page = this.store.list({ after, limit: PAGE, now: this.now() });
+      this.#reads.set(key, page);
+      const forget = () => this.#reads.delete(key);
+      page.then(forget, forget);
+    }
+    return page;
   }
 
   /** Ends every stream (the server is shutting down). */
@@ -87,8 +111,7 @@ class Stream implements RevocationStreamHandle {
   #closed = false;
 
   constructor(
-    private readonly store: RevocationStore,
-    private readonly now: () => number,
+    private readonly read: (after: number) => Promise<RevocationPage>,
     after: number,
     readonly sink: RevocationStreamSink,
     private readonly onClose: () => void,
@@ -115,7 +138,7 @@ class Stream implements RevocationStreamHandle {
 
   async #read(): Promise<void> {
     while (!this.#closed) {
-      const page = await this.store.list({ after: this.#cursor, limit: PAGE, now: this.now() });
+      const page = await this.read(this.#cursor);
       if (this.#closed) return;
       if (page.revoked.length > 0) this.sink.entries(page);
       this.#cursor = Math.max(this.#cursor, page.cursor);
