@@ -117,7 +117,7 @@ export async function probe(port, server, claims, tokens, dpop) {
 export async function startCaseServer(plan, dir, keys, alg, server, name) {
   const dpop = server.dpop ? await dpopKey() : undefined;
   const { claims, keyFile, tokens } = prepareCase(dir, alg, keys, name, dpop);
-  const spec = { kind: server.kind, alg, keyFile, cache: server.cache };
+  const spec = { kind: server.kind, alg, keyFile, cache: server.cache, dpop: server.dpop === true };
   const proc = await startServer(plan, {
     script: SERVER_SCRIPT,
     args: [JSON.stringify(spec)],

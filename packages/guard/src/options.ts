@@ -70,7 +70,11 @@ export interface GuardDpopOptions {
    * e.g. `createRedisReplayCache(redis)`.
    */
   replayCache?: DpopReplayCache;
-  /** The most proofs the default in-memory replay cache holds. Default 100 000. */
+  /**
+   * The most proofs the default in-memory replay cache holds. Default 100 000. Each is held for
+   * the window (`iatWindowSeconds` + `clockTolerance`), so the default sustains about 1,500
+   * proofs/s; when full, new proofs are refused until older ones expire.
+   */
   maxReplayEntries?: number;
   /** Longer proofs are refused before any parsing. Default 4096 characters. */
   maxProofLength?: number;
