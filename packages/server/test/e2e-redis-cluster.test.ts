@@ -358,12 +358,27 @@ if (skip !== undefined) {
   });
 }
 
-/** The master serving `slot` and one of its replicas, as direct connections. */
+/**
+ * The master serving `slot` and one of its replicas, as direct connections, once that replica is
+ * listed and its link to the master is up (a replica joins CLUSTER SLOTS a moment after
+ * `cluster_state:ok`, and CLUSTER FAILOVER needs it in sync).
+ */
 async function shardOf(client: Cluster, slot: number) {
   const { Redis } = await import('ioredis');
-  const shard = (await client.cluster('SLOTS')).find(([from, to]) => from <= slot && slot <= to);
-  assert.ok(shard !== undefined, `no shard serves slot ${slot}`);
-  const [, , master, replica] = shard;
-  assert.ok(master !== undefined && replica !== undefined, `slot ${slot} has no replica`);
-  return { master: new Redis(master[1], master[0]), replica: new Redis(replica[1], replica[0]) };
+  const [master, replica] = await eventually(
+    `a replica of slot ${slot}`,
+    async () => {
+      const shard = (await client.cluster('SLOTS')).find(([from, to]) => from <= slot && slot <= to);
+      const [, , m, r] = shard ?? [];
+      return m !== undefined && r !== undefined ? ([m, r] as const) : undefined;
+    },
+    { intervalMs: 100 },
+  );
+  const pair = { master: new Redis(master[1], master[0]), replica: new Redis(replica[1], replica[0]) };
+  await eventually(
+    'the replica linked to its master',
+    async () => ((await pair.replica.role())[3] === 'connected' ? true : undefined),
+    { intervalMs: 100 },
+  );
+  return pair;
 }

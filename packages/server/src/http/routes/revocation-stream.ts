@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { toFeedEntry } from '../../service/index.js';
+import type { RevocationPage } from '../../store/index.js';
 import { sendError } from '../errors.js';
 import { cursorDigits, queryCursor } from '../query.js';
 import type { RouteContext } from './context.js';
@@ -8,6 +9,19 @@ import type { RouteContext } from './context.js';
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** What a guard waits before reconnecting, unless it knows better (SSE `retry:`). */
 const RETRY_MS = 1000;
+
+/** Streams at one cursor are handed the same page (one shared read): serialize it once. */
+const frames = new WeakMap<RevocationPage, string>();
+
+function frameOf(page: RevocationPage): string {
+  let frame = frames.get(page);
+  if (frame === undefined) {
+    const data = JSON.stringify({ cursor: page.cursor, revoked: page.revoked.map(toFeedEntry) });
+    frame = `id: ${page.cursor}\ndata: ${data}\n\n`;
+    frames.set(page, frame);
+  }
+  return frame;
+}
 
 /**
  * `GET /auth/revocations/stream`: the revocation feed as Server-Sent Events. Each event is a
@@ -56,8 +70,7 @@ export function revocationStreamRoute(app: FastifyInstance, ctx: RouteContext): 
 
       const handle = service.revocations.openStream(after ?? 0, {
         entries(page) {
-          const data = JSON.stringify({ cursor: page.cursor, revoked: page.revoked.map(toFeedEntry) });
-          write(`id: ${page.cursor}\ndata: ${data}\n\n`);
+          write(frameOf(page));
         },
         end() {
           if (!res.writableEnded) res.end();
