@@ -99,6 +99,10 @@ const REASONS: Record<GuardReason, Described> = {
   ERR_DPOP_JKT_MISMATCH: ['invalid_dpop_proof', 'the DPoP proof is not by the key the token is bound to'],
   ERR_DPOP_NONCE: ['invalid_dpop_proof', 'the DPoP proof lacks the expected nonce'],
   ERR_DPOP_REPLAY: ['invalid_dpop_proof', 'the DPoP proof was used before'],
+  ERR_DPOP_REPLAY_CACHE_FULL: [
+    'invalid_dpop_proof',
+    'the DPoP proof cannot be recorded now: try again later',
+  ],
 };
 
 /** The JSON body of each reason, serialized once. */

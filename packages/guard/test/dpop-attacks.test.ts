@@ -489,6 +489,23 @@ describe('DPoP guard options', () => {
     assert.throws(() => createRedisReplayCache({} as never), TypeError);
   });
 
+  test('a full in-memory replay cache refuses new proofs as a capacity limit, told apart from a replay', async () => {
+    const guard = testGuard({ dpop: { maxReplayEntries: 2 } });
+    const url = 'https://api.example.com/profile';
+    const token = bound();
+    const request = (dpop: string) => ({ method: 'GET', url, dpop });
+    const reasonOf = (dpop: string) =>
+      guard.authenticate(`DPoP ${token}`, request(dpop)).then(
+        () => 'ok',
+        (err: { reason: string }) => err.reason,
+      );
+    const first = proof(url, { token });
+    assert.equal(await reasonOf(first), 'ok');
+    assert.equal(await reasonOf(proof(url, { token })), 'ok');
+    assert.equal(await reasonOf(proof(url, { token })), 'ERR_DPOP_REPLAY_CACHE_FULL');
+    assert.equal(await reasonOf(first), 'ERR_DPOP_REPLAY', 'a replay is still a replay when full');
+  });
+
   test('options are checked at startup', () => {
     assert.throws(() => testGuard({ dpop: { algorithms: ['HS256'] } }), /asymmetric/);
     assert.throws(() => testGuard({ dpop: { publicBaseUrl: 'ftp://x' } }), /publicBaseUrl/);

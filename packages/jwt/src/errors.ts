@@ -31,7 +31,9 @@ export const JWT_ERROR_CODES = {
   ERR_DPOP_JKT_MISMATCH: "The proof's key is not the key the access token is bound to (cnf.jkt).",
   ERR_DPOP_NONCE: 'The proof has no nonce, or not the nonce the server asked for.',
   ERR_DPOP_REPLAY:
-    'The proof (its key and jti) was seen before within its window, or the replay cache is full.',
+    'The proof (its key and jti) was seen before within its window, or the replay cache refused to record it.',
+  ERR_DPOP_REPLAY_CACHE_FULL:
+    'The in-memory replay cache is full of proofs still in their window and refuses new ones: a capacity limit (size it for the proof rate), not a replay.',
 } as const;
 
 /** A stable error code; `switch (err.code)` narrows on it. */

@@ -137,16 +137,23 @@ export function dpopChecker(opts: GuardDpopOptions, failDpop: Fail): DpopChecker
       let recorded: void | Promise<void>;
       try {
         recorded = checkDpopReplay(cache(), proof);
-      } catch {
-        return failDpop('ERR_DPOP_REPLAY');
+      } catch (err) {
+        return failDpop(replayReason(err));
       }
       if (recorded instanceof Promise) {
         return recorded.then(
           () => auth,
-          () => failDpop('ERR_DPOP_REPLAY'),
+          (err: unknown) => failDpop(replayReason(err)),
         );
       }
       return auth;
     },
   };
+}
+
+/** A full cache is a capacity limit, told apart; anything else the cache says or throws is a replay. */
+function replayReason(err: unknown): 'ERR_DPOP_REPLAY' | 'ERR_DPOP_REPLAY_CACHE_FULL' {
+  return err instanceof JwtError && err.code === 'ERR_DPOP_REPLAY_CACHE_FULL'
+    ? 'ERR_DPOP_REPLAY_CACHE_FULL'
+    : 'ERR_DPOP_REPLAY';
 }

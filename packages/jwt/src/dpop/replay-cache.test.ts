@@ -33,7 +33,7 @@ describe('createMemoryReplayCache', () => {
     const cache = createMemoryReplayCache({ maxEntries: 2, now: () => now });
     assert.equal(cache.checkAndStore('victim', T0 + 60_000), true);
     assert.equal(cache.checkAndStore('flood-1', T0 + 60_000), true);
-    assert.equal(cache.checkAndStore('flood-2', T0 + 60_000), false);
+    assert.throws(() => cache.checkAndStore('flood-2', T0 + 60_000), { code: 'ERR_DPOP_REPLAY_CACHE_FULL' });
     assert.equal(cache.checkAndStore('victim', T0 + 60_000), false, 'the victim stays remembered');
     now = T0 + 60_001;
     assert.equal(cache.checkAndStore('flood-2', T0 + 120_000), true, 'room again once the window passed');

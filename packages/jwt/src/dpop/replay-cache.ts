@@ -28,7 +28,10 @@ export interface MemoryReplayCacheOptions {
  * new proofs rather than evicting old ones: evicting would let anyone who
  * mints proofs with a key of their own flush a captured proof's entry and
  * replay it within its window, so a flood can only deny service (until the
- * window passes), never reopen a replay.
+ * window passes), never reopen a replay. It refuses by throwing
+ * ERR_DPOP_REPLAY_CACHE_FULL, so that a capacity limit is not mistaken for a
+ * replay: every entry is held for its window, so it takes at most
+ * `maxEntries` ÷ the window in seconds new proofs per second on average.
  *
  * @example
  * const replays = createMemoryReplayCache({ maxEntries: 50_000 });
@@ -59,7 +62,12 @@ export function createMemoryReplayCache(opts: MemoryReplayCacheOptions = {}): Dp
       const seen = entries.get(id);
       if (seen !== undefined && seen >= at) return false;
       if (expiresAtMs < at) return true;
-      if (seen === undefined && entries.size >= maxEntries) return false;
+      if (seen === undefined && entries.size >= maxEntries) {
+        throw new JwtError(
+          'ERR_DPOP_REPLAY_CACHE_FULL',
+          `the DPoP replay cache holds ${maxEntries} proofs still in their window and refuses new ones`,
+        );
+      }
       entries.set(id, expiresAtMs);
       return true;
     },
@@ -68,7 +76,8 @@ export function createMemoryReplayCache(opts: MemoryReplayCacheOptions = {}): Dp
 
 /**
  * Records a verified proof in the replay cache and throws ERR_DPOP_REPLAY when
- * its key and `jti` were seen within the window (or the cache refuses it).
+ * its key and `jti` were seen within the window (or the cache refuses it); an
+ * error the cache throws (ERR_DPOP_REPLAY_CACHE_FULL from the memory one) passes through.
  * Synchronous with a synchronous cache (the memory one), a promise otherwise.
  *
  * @example
