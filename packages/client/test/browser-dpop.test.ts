@@ -3,17 +3,22 @@
 // a node:http server in front of the fake server (test/support/fake-server.ts), which verifies
 // every proof with @tessera/jwt and binds the session to the key's thumbprint.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decodeJwtUnverified, jwkThumbprint } from '@tessera/jwt';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { CONFIG_SCHEMA } from '../../server/src/config/schema.js';
 import { addUser, PASSWORD as USER_PASSWORD } from '../../server/test/helpers/service.js';
 import type * as Dpop from '../src/dpop.js';
-import { type Harness, launchBrowser, skipBrowser, startHarness } from './support/browser-harness.js';
+import {
+  bundleClient,
+  type Harness,
+  launchBrowser,
+  readBody,
+  skipBrowser,
+  startHarness,
+} from './support/browser-harness.js';
 import { FakeServer } from './support/fake-server.js';
 
 declare global {
@@ -27,34 +32,6 @@ const PASSWORD = 'right password';
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera dpop test</title>
 <script type="module">import * as t from '/client.js'; window.tessera = t;</script>`;
 
-async function bundle(): Promise<string> {
-  const src = fileURLToPath(new URL('../src/', import.meta.url));
-  const result = await build({
-    stdin: {
-      contents: "export * from './index.ts'; export * from './dpop.ts';",
-      resolveDir: src,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** Opens (or reloads) the page and creates `window.client` in browser mode with DPoP. */
 async function openTab(page: Page, origin: string): Promise<void> {
   if (page.url().startsWith(origin)) await page.reload();
   else await page.goto(`${origin}/`);
@@ -97,7 +74,7 @@ describe('@tessera/client/dpop in Chromium', { skip: skipBrowser }, () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    const script = await bundle();
+    const script = await bundleClient();
     server = createServer((req, res) => {
       if (req.url === '/' || req.url === '/client.js') {
         res.writeHead(200, { 'content-type': req.url === '/' ? 'text/html' : 'text/javascript' });

@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from '../../client/test/support/chromium.js';
 import { type AuthServer, startAuthServer } from '../../guard/test/e2e-support/auth-server.js';
 
 export type { AuthServer };
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const ADMIN = { email: 'admin@example.com', password: 'vintage lantern orbit 42' };
 export const USER = { email: 'ada@example.com', password: 'quiet harbour maple 17' };
 
@@ -17,14 +17,11 @@ const CONSOLE_INDEX = fileURLToPath(new URL('../../server/console-dist/index.htm
  * Why the browser tests skip, or false to run them. With CI=true they always run, so a missing
  * browser (or an unbuilt console) is a failure there.
  */
-export const skipBrowser: string | false =
-  process.env.CI === 'true'
+export const skipBrowser: string | false = chromiumSkip(() =>
+  existsSync(CONSOLE_INDEX)
     ? false
-    : !existsSync(CHROMIUM)
-      ? `${CHROMIUM} is missing: apt-get install -y chromium (with CI=true this is a failure)`
-      : !existsSync(CONSOLE_INDEX)
-        ? 'the console is not built: npm run build (with CI=true this is a failure)'
-        : false;
+    : 'the console is not built: npm run build (with CI=true this is a failure)',
+);
 
 /**
  * Starts `tessera serve` with an admin account; `config` adds keys to its config file.
@@ -46,15 +43,7 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }
 

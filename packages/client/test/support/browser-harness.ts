@@ -1,7 +1,6 @@
 // Real Chromium against a real Tessera app: one origin serves a test page with the client bundle
 // (built here with esbuild) and proxies everything else to buildApp over a temporary SQLite store,
 // counting refreshes and keeping the refresh cookies it saw go by.
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../../../server/test/helpers/http.js';
 import type * as Tessera from '../../src/index.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from './chromium.js';
 import { SystemClock } from './live-app.js';
 
 declare global {
@@ -22,22 +22,18 @@ declare global {
   }
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
-
 /**
  * Why the browser tests skip, or false to run them. With CI=true they always run (a missing
  * browser is then a failure).
  */
-export const skipBrowser: string | false =
-  process.env.CI === 'true' || existsSync(CHROMIUM)
-    ? false
-    : `${CHROMIUM} is missing: apt-get install -y chromium (with CI=true this is a failure)`;
+export const skipBrowser: string | false = chromiumSkip();
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>tessera client test</title>
 <script type="module">import * as tessera from '/client.js'; window.tessera = tessera;</script>`;
 
 /** The main entry and `@tessera/client/dpop`, as one module. */
-async function bundleClient(): Promise<string> {
+/** The client's main entry and `@tessera/client/dpop`, bundled for the browser as one module. */
+export async function bundleClient(): Promise<string> {
   const result = await build({
     stdin: {
       contents: "export * from './index.ts'; export * from './dpop.ts';",
@@ -54,7 +50,8 @@ async function bundleClient(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A request's whole body. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -165,15 +162,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   // A step that cannot happen fails the test with its name, well before the runner's timeout.
   context.setDefaultTimeout(15_000);

@@ -58,14 +58,17 @@ export class SqlStore implements Store {
   readonly #schema: string | undefined;
   #closed: Promise<void> | null = null;
 
-  /** Prefer {@link createSqlStore}; this wraps an already configured Kysely instance. */
+  /**
+   * Prefer {@link createSqlStore}; this wraps an already configured Kysely instance. `schema`:
+   * the PostgreSQL schema to create on migrate. `signal`: in-process unless given. `dataVersion`:
+   * SQLite's change counter for other connections (see {@link SqlContext}).
+   */
   constructor(
     db: Kysely<Database>,
     dialect: SqlDialectName,
-    schema?: string,
-    signal: RevocationSignal = new LocalRevocationSignal(),
-    dataVersion?: () => number,
+    options: { schema?: string; signal?: RevocationSignal; dataVersion?: () => number } = {},
   ) {
+    const { schema, signal = new LocalRevocationSignal(), dataVersion } = options;
     this.revocationSignal = signal;
     const ctx: SqlContext = { db, dialect, dataVersion };
     this.dialect = dialect;
@@ -126,9 +129,9 @@ export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore
   let store: SqlStore;
   if (options.dialect === 'sqlite') {
     const dialect = createSqliteDialect(options.filename);
-    store = new SqlStore(new Kysely<Database>({ dialect }), 'sqlite', undefined, undefined, () =>
-      dialect.dataVersion(),
-    );
+    store = new SqlStore(new Kysely<Database>({ dialect }), 'sqlite', {
+      dataVersion: () => dialect.dataVersion(),
+    });
   } else {
     const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
     assertSchemaName(schema);
@@ -139,7 +142,7 @@ export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore
     });
     const db = new Kysely<Database>({ dialect });
     const signal = new PostgresRevocationSignal(db as Kysely<unknown>, options.connectionString, schema);
-    store = new SqlStore(db, 'postgres', schema, signal);
+    store = new SqlStore(db, 'postgres', { schema, signal });
   }
   if (options.migrate !== false) {
     try {
