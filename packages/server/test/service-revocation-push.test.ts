@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { createTesseraService, FrozenClock, type TesseraService } from '../src/service/index.js';
 import type { RevocationPage, Store } from '../src/store/index.js';
@@ -34,6 +35,35 @@ function instance(store: Store, dir: string): TesseraService {
   });
   service.revocations.listen();
   return service;
+}
+
+/**
+ * Instances A and B on two Redis stores sharing one Redis (or Cluster) under a prefix of their
+ * own, each with its own SQLite file; the stores, their keys and files go after the test.
+ */
+async function redisInstances(
+  connection: () => { client: Redis } | { clusterNodes: readonly string[] },
+  admin: () => Redis | Cluster,
+): Promise<[TesseraService, TesseraService]> {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-push-'));
+  const prefix = `t-${randomUUID()}:`;
+  const open = async (name: string) =>
+    createRedisStore({
+      ...connection(),
+      sql: await createSqlStore({ dialect: 'sqlite', filename: join(dir, `${name}.db`) }),
+      keyPrefix: prefix,
+    });
+  const storeA = await open('a');
+  const storeB = await open('b');
+  after(async () => {
+    await storeA.close();
+    await storeB.close();
+    const client = admin();
+    await deleteKeys(client, prefix);
+    client.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return [instance(storeA, dir), instance(storeB, dir)];
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -121,26 +151,10 @@ describe('revocation push between instances', async () => {
     after(() => redis?.stop());
 
     it('Redis: pub/sub', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'tessera-push-'));
-      const prefix = `t-${randomUUID()}:`;
-      const open = async (name: string) =>
-        createRedisStore({
-          client: redis.client(),
-          sql: await createSqlStore({ dialect: 'sqlite', filename: join(dir, `${name}.db`) }),
-          keyPrefix: prefix,
-        });
-      const storeA = await open('a');
-      const storeB = await open('b');
-      after(async () => {
-        await storeA.close();
-        await storeB.close();
-        const admin = redis.client();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-        await rm(dir, { recursive: true, force: true });
-      });
-      const a = instance(storeA, dir);
-      const b = instance(storeB, dir);
+      const [a, b] = await redisInstances(
+        () => ({ client: redis.client() }),
+        () => redis.client(),
+      );
       await pushes(a, b, async () => {
         const admin = redis.client();
         await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
@@ -156,26 +170,10 @@ describe('revocation push between instances', async () => {
     after(() => cluster?.stop());
 
     it('Redis Cluster: pub/sub reaches an instance subscribed on another node', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'tessera-push-'));
-      const prefix = `t-${randomUUID()}:`;
-      const open = async (name: string) =>
-        createRedisStore({
-          clusterNodes: cluster.nodes,
-          sql: await createSqlStore({ dialect: 'sqlite', filename: join(dir, `${name}.db`) }),
-          keyPrefix: prefix,
-        });
-      const storeA = await open('a');
-      const storeB = await open('b');
-      after(async () => {
-        await storeA.close();
-        await storeB.close();
-        const admin = cluster.client();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-        await rm(dir, { recursive: true, force: true });
-      });
-      const a = instance(storeA, dir);
-      const b = instance(storeB, dir);
+      const [a, b] = await redisInstances(
+        () => ({ clusterNodes: cluster.nodes }),
+        () => cluster.client(),
+      );
       await pushes(a, b, async () => {
         const admin = cluster.client();
         await admin.ping();
