@@ -16,9 +16,10 @@ export interface RotationContext {
 
 /**
  * The Redis rotation: read the token's index (its own slot), read the user (SQL: blocked?) while
- * the successor's index is written, then ONE script on the session's slot decides and writes everything, re-checking that the token
- * belongs to that session and user. Of N concurrent calls with one hash, exactly one script claims
- * the token; the others see it used and answer 'grace' with the winner's sealed successor.
+ * the successor's index is written, then ONE script on the session's slot decides and writes
+ * everything, re-checking that the token belongs to that session and user. Of N concurrent calls
+ * with one hash, exactly one script claims the token; the others see it used and answer 'grace'
+ * with the winner's sealed successor.
  *
  * @example
  * const result = await rotateInRedis(ctx, { hash, successor, now, graceMs: 30_000 });
