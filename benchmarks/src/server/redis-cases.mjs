@@ -25,29 +25,25 @@ const PASSWORD = 'correct horse battery staple';
 
 /**
  * One EVALSHA with a rotation's Redis work, for redis-benchmark (one Redis, so no slots to
- * respect): the refresh rate-limit hit, the presented token's index read and the successor's
- * index written, then the rotation script's reads and writes on the session's keys, answering
- * the session hash. KEYS: session, token, successor, session's token set, token index, successor
- * index, rate-limit window. ARGV: now, successor hash, sealed successor, index value, user id.
+ * respect): the refresh rate-limit hit, the session's user read, then the rotation script's
+ * reads and writes on the session's hash and its grace key, answering the session's fields.
+ * KEYS: session, grace key, rate-limit window. ARGV: now, successor digest, sealed successor,
+ * user id.
  */
 export const ROTATION_SHAPED_LUA = `
 local now = tonumber(ARGV[1])
-local v = redis.call('HMGET', KEYS[7], 'n', 'r')
-if not v[2] then redis.call('HSET', KEYS[7], 'n', 1, 'r', now + 60000) else redis.call('HINCRBY', KEYS[7], 'n', 1) end
-redis.call('PEXPIRE', KEYS[7], 120000)
-redis.call('GET', KEYS[5])
-redis.call('SET', KEYS[6], ARGV[4], 'PX', 1209600000, 'NX')
-redis.call('EXISTS', KEYS[1])
-redis.call('EXISTS', KEYS[2])
-local s = redis.call('HMGET', KEYS[1], 'u', 'r', 'a')
-if not s[1] then redis.call('HSET', KEYS[1], 'u', ARGV[5], 'c', now, 'a', now + 2592000000, 'n', 0, 'ip', '127.0.0.1') end
-redis.call('HMGET', KEYS[2], 'e', 'u', 'sh', 'ss')
-redis.call('HSET', KEYS[2], 'u', now, 'sh', ARGV[2], 'ss', ARGV[3])
-redis.call('HSET', KEYS[3], 'c', now, 'e', now + 1209600000)
-redis.call('PEXPIRE', KEYS[3], 1209600000)
-redis.call('ZADD', KEYS[4], now, ARGV[2])
-redis.call('HSET', KEYS[1], 'l', now, 'le', now + 1209600000)
-return redis.call('HGETALL', KEYS[1])
+local v = redis.call('HMGET', KEYS[3], 'n', 'r')
+if not v[2] then redis.call('HSET', KEYS[3], 'n', 1, 'r', now + 60000) else redis.call('HINCRBY', KEYS[3], 'n', 1) end
+redis.call('PEXPIRE', KEYS[3], 120000)
+if not redis.call('HGET', KEYS[1], 'u') then
+  redis.call('HSET', KEYS[1], 'u', ARGV[4], 'c', now, 'a', now + 2592000000, 'l', now, 'n', 0, 'ip', '127.0.0.1',
+    't', ARGV[2], 'le', now + 1209600000)
+end
+local s = redis.call('HMGET', KEYS[1], 'u', 'jk', 'r', 'a', 't', 'le', 'l', 'p')
+redis.call('HSET', KEYS[1], '.' .. ARGV[2], s[7] .. ',' .. s[6] .. ',' .. now,
+  't', ARGV[2], 'le', now + 1209600000, 'l', now, 'p', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', 90000)
+return redis.call('HMGET', KEYS[1], 'u', 'c', 'a', 'l', 'r', 'rr', 'ua', 'ip', 'n', 'le', 'jk')
 `;
 
 /** Lets a running process (all its threads) use `cpus` (e.g. "0,1"). */
@@ -246,18 +242,13 @@ export async function benchRedis(ctx) {
         command: [
           'EVALSHA',
           sha,
-          '7',
+          '3',
           `bench:{s:${rnd}}`,
-          `bench:{s:${rnd}}:rt:${rnd}`,
-          `bench:{s:${rnd}}:rt:${rnd}x`,
-          `bench:{s:${rnd}}:rts`,
-          `bench:{t:${rnd}}`,
-          `bench:{t:${rnd}}x`,
+          `bench:{s:${rnd}}:g`,
           `bench:{rl:refresh:ip:${rnd}}`,
           '1765000000000',
           'x'.repeat(43),
-          'y'.repeat(96),
-          `["${'0'.repeat(36)}","${'1'.repeat(36)}"]`,
+          'y'.repeat(150),
           '1'.repeat(36),
         ],
       });
@@ -365,7 +356,7 @@ export async function benchRedis(ctx) {
 async function memoryBreakdown(redis, samples) {
   const cli = async (...args) => (await redis.cli(args)).trim();
   const usage = async (key) => Number(await cli('memory', 'usage', key, 'samples', '0'));
-  const sums = { session: 0, tokens: 0, token: 0, index: 0, user: 0 };
+  const sums = { session: 0, user: 0 };
   let n = 0;
   let cursor = '0';
   while (n < samples) {
@@ -374,13 +365,9 @@ async function memoryBreakdown(redis, samples) {
     );
     for (const key of keys) {
       if (n >= samples || !key.endsWith('}')) continue;
-      const [hash] = (await cli('zrange', `${key}:rts`, '0', '0')).split('\n');
       const userId = await cli('hget', key, 'u');
-      if (!hash || !userId) continue;
+      if (!userId) continue;
       sums.session += await usage(key);
-      sums.tokens += await usage(`${key}:rts`);
-      sums.token += await usage(`${key}:rt:${hash}`);
-      sums.index += await usage(`tessera:{t:${hash}}`);
       sums.user += await usage(`tessera:{u:${userId}}:sessions`);
       n++;
     }
@@ -388,10 +375,7 @@ async function memoryBreakdown(redis, samples) {
     if (cursor === '0') break;
   }
   const parts = [
-    ['session hash {s:<id>}', sums.session],
-    ['token set {s:<id>}:rts', sums.tokens],
-    ['token record {s:<id>}:rt:<hash>', sums.token],
-    ['token index {t:<hash>}', sums.index],
+    ['session hash with its live token {s:<id>}', sums.session],
     ['user set {u:<id>}:sessions (per user)', sums.user],
   ].map(([label, sum]) => ({ label, bytes: n === 0 ? Number.NaN : sum / n }));
   return { samples: n, parts };

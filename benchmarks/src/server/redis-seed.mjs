@@ -26,10 +26,13 @@ async function worker() {
     const i = next++;
     if (i >= spec.count) return;
     if (i % perUser === 0) userId = randomUUID();
-    const hash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+    const id = randomUUID();
+    // The stored form of a refresh token `<id>.<random>`: `<id>.<SHA-256 of the token>`.
+    const token = `${id}.${randomBytes(32).toString('base64url')}`;
+    const hash = `${id}.${createHash('sha256').update(token).digest('base64url')}`;
     await store.sessions.create(
       {
-        id: randomUUID(),
+        id,
         userId,
         createdAt: now,
         absoluteExpiresAt: now + 30 * DAY,

@@ -54,7 +54,7 @@ describe('@tessera/client in Node (token mode) against tessera serve', () => {
     await first.client.login('ada@example.com', PASSWORD);
     assert.equal((await me(first.client)).email, 'ada@example.com');
     const stored = first.storage.items.get('tessera.refresh_token');
-    assert.match(stored ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.match(stored ?? '', /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
 
     const restarted = open(first.storage);
     assert.equal(await restarted.client.restore(), true);

@@ -3,7 +3,7 @@
 // children.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashToken } from '../src/service/secrets.js';
+import { refreshTokenHash } from '../src/service/secrets.js';
 import { json, openTestApp, profile, refresh, signIn, type TestApp, type TokenBody } from './helpers/http.js';
 import { SECOND } from './helpers/service.js';
 
@@ -32,9 +32,9 @@ describe('R2 concurrent refresh race', () => {
     const [rt2] = [...children];
 
     // The store agrees: RT1 has exactly one successor, RT2, and RT2 is the session's only live token.
-    const record = await t.store.sessions.findRefreshToken(hashToken(rt1.refresh_token));
-    assert.equal(record?.successorHash, hashToken(rt2!));
-    const successor = await t.store.sessions.findRefreshToken(hashToken(rt2!));
+    const record = await t.store.sessions.findRefreshToken(refreshTokenHash(rt1.refresh_token));
+    assert.equal(record?.successorHash, refreshTokenHash(rt2!));
+    const successor = await t.store.sessions.findRefreshToken(refreshTokenHash(rt2!));
     assert.equal(successor?.usedAt, null);
     assert.equal(successor?.successorHash, null);
     // Every access token handed out works (they all belong to the one live session).

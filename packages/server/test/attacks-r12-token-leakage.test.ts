@@ -9,7 +9,7 @@ import { exportJwk } from '@tessera/jwt';
 import Database from 'better-sqlite3';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { REFRESH_COOKIE } from '../src/http/browser.js';
-import { hashToken } from '../src/service/secrets.js';
+import { hashToken, refreshTokenHash } from '../src/service/secrets.js';
 import {
   bearer,
   json,
@@ -270,9 +270,10 @@ describe('R12 token leakage', () => {
       successor_sealed: string | null;
     }[];
     raw.close();
-    const hashes = new Set([...refreshTokens].map(hashToken));
+    const hashes = new Set([...refreshTokens].map(refreshTokenHash));
     for (const row of stored) {
-      assert.match(row.hash, /^[A-Za-z0-9_-]{43}$/);
+      // `<session id>.<SHA-256>`: the session id is public (every access token's sid).
+      assert.match(row.hash, /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
       assert.ok(!refreshTokens.has(row.hash), 'a raw refresh token as a key');
     }
     assert.ok(

@@ -2,10 +2,10 @@
 // successor exists, every 200 carries it (the grace window answers retries with the same one), and
 // the store holds exactly that one live successor.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { refreshTokenHash } from '../src/service/secrets.js';
 import { assertBuilt, makeWorkspace } from './helpers/e2e-cli.js';
 import { call, killAllServers, type RunningServer, startServer } from './helpers/e2e-server.js';
 
@@ -13,7 +13,7 @@ const PASSWORD = 'correct horse battery staple';
 const PARALLEL = 50;
 const GENEROUS = { max: 10_000, windowMs: 60_000 };
 
-const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+const hashOf = refreshTokenHash;
 
 interface TokenRow {
   hash: string;

@@ -58,9 +58,13 @@ if (skip !== undefined) {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return r.body.id as string;
     };
-    /** The session's refresh-token record in Redis (key layout: packages/server/src/store/redis/keys.ts). */
-    const tokenRecord = (sessionId: string, token: string) =>
-      admin.hgetall(`${PREFIX}{s:${sessionId}}:rt:${hashOf(token)}`);
+    /** The session's hash in Redis, its tokens included (layout: packages/server/src/store/redis/keys.ts). */
+    const sessionHash = (sessionId: string) => admin.hgetall(`${PREFIX}{s:${sessionId}}`);
+    /** The digests of the session's used tokens. */
+    const usedTokens = (stored: Record<string, string>) =>
+      Object.keys(stored)
+        .filter((field) => field.startsWith('.'))
+        .map((field) => field.slice(1));
 
     before(async () => {
       assertBuilt();
@@ -106,12 +110,11 @@ if (skip !== undefined) {
       const who = await me(a, r.body.access_token);
       assert.equal(who.status, 200);
       assert.equal(who.body.id, id);
-      // The session and both tokens are in the cluster.
-      assert.equal(await admin.hget(`${PREFIX}{s:${first.session_id}}`, 'u'), id);
-      assert.equal(
-        (await tokenRecord(first.session_id, first.refresh_token)).sh,
-        hashOf(r.body.refresh_token),
-      );
+      // The session and both tokens are in the cluster, in the session's one hash.
+      const stored = await sessionHash(first.session_id);
+      assert.equal(stored.u, id);
+      assert.deepEqual(usedTokens(stored), [hashOf(first.refresh_token)]);
+      assert.equal(stored.t, hashOf(r.body.refresh_token));
       assert.ok((await listKeys(admin, PREFIX)).length > 0);
     });
 
@@ -124,9 +127,10 @@ if (skip !== undefined) {
       const successors = new Set(responses.map((r) => r.body.refresh_token as string));
       assert.equal(successors.size, 1, 'every 200 carries the same successor');
       const [successor] = [...successors] as [string];
-      assert.equal((await tokenRecord(start.session_id, start.refresh_token)).sh, hashOf(successor));
-      const live = await admin.zrange(`${PREFIX}{s:${start.session_id}}:rts`, 0, -1);
-      assert.deepEqual(live.sort(), [hashOf(start.refresh_token), hashOf(successor)].sort());
+      const stored = await sessionHash(start.session_id);
+      assert.deepEqual(usedTokens(stored), [hashOf(start.refresh_token)], 'spent once');
+      assert.equal(stored.p, hashOf(start.refresh_token));
+      assert.equal(stored.t, hashOf(successor), 'its one successor is the live token');
       assert.equal((await refresh(b, successor)).status, 200, 'the successor rotates');
     });
 
@@ -337,21 +341,21 @@ if (skip !== undefined) {
       }
       t.diagnostic(`${rotations()} rotations over ${CHAINS} chains, ${retried} attempts retried`);
       assert.deepEqual(failures, []);
-      // Every token of every chain is distinct, and each one's single successor (recorded in Redis)
-      // is the next token of its chain: none was spent twice, no chain forked.
+      // Every token of every chain is distinct; Redis holds each chain's tokens but the last as used,
+      // each one created when the one before it was used (a successor is created by the rotation
+      // that spends its predecessor), and the last as the live one: none was spent twice, no
+      // chain forked.
       const all = chains.flatMap((c) => c.tokens);
       assert.equal(new Set(all).size, all.length);
       for (const chain of chains) {
-        for (let i = 0; i + 1 < chain.tokens.length; i++) {
-          const record = await tokenRecord(chain.sessionId, chain.tokens[i] as string);
-          assert.equal(
-            record.sh,
-            hashOf(chain.tokens[i + 1] as string),
-            `chain ${chain.sessionId} step ${i}`,
-          );
+        const stored = await sessionHash(chain.sessionId);
+        const spent = chain.tokens.slice(0, -1).map(hashOf);
+        assert.deepEqual(usedTokens(stored).sort(), [...spent].sort(), `chain ${chain.sessionId}`);
+        const times = spent.map((digest) => (stored[`.${digest}`] as string).split(',').map(Number));
+        for (let i = 1; i < times.length; i++) {
+          assert.equal(times[i]?.[0], times[i - 1]?.[2], `chain ${chain.sessionId} step ${i}`);
         }
-        const last = await tokenRecord(chain.sessionId, chain.tokens.at(-1) as string);
-        assert.equal(last.u, undefined, 'the last token of a chain is unused');
+        assert.equal(stored.t, hashOf(chain.tokens.at(-1) as string), 'the last token of a chain is live');
         assert.equal((await refresh(a, chain.tokens.at(-1) as string)).status, 200, 'every chain is alive');
       }
     });

@@ -70,7 +70,7 @@ describe('POST /auth/login, /auth/refresh (body mode)', () => {
     ]);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 600);
-    assert.match(body.refresh_token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(body.refresh_token, /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     const { header, payload } = decodeJwtUnverified(body.access_token);
     assert.equal(header.typ, 'at+jwt');
     assert.equal(payload.sid, body.session_id);

@@ -34,7 +34,7 @@ describe('browser mode (X-Tessera-Client: browser)', () => {
     assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'session_id', 'token_type']);
     const cookie = setCookie(res, REFRESH_COOKIE);
     assert.ok(cookie);
-    assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(cookie.value, /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     assert.ok(cookie.attributes.includes('HttpOnly'));
     assert.ok(cookie.attributes.includes('Secure'));
     assert.ok(cookie.attributes.includes('SameSite=Strict'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwtUnverified } from '@tessera/jwt';
 import { silentEvents } from '../src/service/index.js';
-import { hashToken } from '../src/service/secrets.js';
+import { hashToken, randomToken, refreshTokenHash } from '../src/service/secrets.js';
 import { sessionIds } from './helpers/revocation-rule.js';
 import {
   addUser,
@@ -55,15 +55,35 @@ describe('login', () => {
     assert.notEqual(a.refreshToken, b.refreshToken);
   });
 
-  it('refresh tokens are 256 random bits in base64url, stored only as their SHA-256', async () => {
+  it('refresh tokens are <session id>.<256 random bits in base64url>, stored only as a SHA-256', async () => {
     const { refreshToken, sessionId } = await loginOk(t.service, 'ada@example.com');
-    assert.match(refreshToken, /^[A-Za-z0-9_-]{43}$/);
-    assert.equal(Buffer.from(refreshToken, 'base64url').length, 32);
-    const record = await t.store.sessions.findRefreshToken(hashToken(refreshToken));
+    const [named, random] = refreshToken.split('.') as [string, string];
+    assert.equal(named, sessionId);
+    assert.match(random, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(Buffer.from(random, 'base64url').length, 32);
+    const record = await t.store.sessions.findRefreshToken(refreshTokenHash(refreshToken));
     assert.equal(record?.sessionId, sessionId);
-    assert.equal(record?.hash, hashToken(refreshToken));
-    assert.notEqual(record?.hash, refreshToken);
+    assert.equal(record?.hash, `${sessionId}.${hashToken(refreshToken)}`);
     assert.equal(await t.store.sessions.findRefreshToken(refreshToken), null);
+    // A token naming another session is another token: its digest is nowhere.
+    const other = await loginOk(t.service, 'ada@example.com');
+    const moved = `${other.sessionId}.${random}`;
+    assert.equal(await t.store.sessions.findRefreshToken(refreshTokenHash(moved)), null);
+    assert.equal((await t.service.sessions.refresh(moved)).status, 'invalid');
+  });
+
+  it('still refreshes a round-1 refresh token (43 characters, no session id): its successor names none', async () => {
+    const { sessionId } = await loginOk(t.service, 'ada@example.com');
+    const userId = (await t.store.sessions.find(sessionId))?.userId as string;
+    const legacy = randomToken();
+    const now = t.clock.now();
+    await t.store.sessions.create(
+      { id: 'round-1', userId, createdAt: now, absoluteExpiresAt: now + DAY },
+      { hash: hashToken(legacy), expiresAt: now + DAY },
+    );
+    const result = await t.service.sessions.refresh(legacy);
+    assert.equal(result.status, 'ok');
+    if (result.status === 'ok') assert.match(result.tokens.refreshToken, /^[A-Za-z0-9_-]{43}$/);
   });
 
   it('gives the same result for an unknown email and a wrong password, and audits both', async () => {
@@ -136,13 +156,13 @@ describe('refresh: rotation, grace window, reuse', () => {
     assert.equal(result.tokens.sessionId, first.sessionId);
     assert.notEqual(result.tokens.refreshToken, first.refreshToken);
     assert.notEqual(result.tokens.accessToken, first.accessToken);
-    const old = await t.store.sessions.findRefreshToken(hashToken(first.refreshToken));
+    const old = await t.store.sessions.findRefreshToken(refreshTokenHash(first.refreshToken));
     assert.equal(old?.usedAt, t.clock.now());
-    assert.equal(old?.successorHash, hashToken(result.tokens.refreshToken));
+    assert.equal(old?.successorHash, refreshTokenHash(result.tokens.refreshToken));
     // The successor is stored sealed, never in clear.
     assert.ok(old?.successorSealed);
     assert.ok(!old.successorSealed.includes(result.tokens.refreshToken));
-    const next = await t.store.sessions.findRefreshToken(hashToken(result.tokens.refreshToken));
+    const next = await t.store.sessions.findRefreshToken(refreshTokenHash(result.tokens.refreshToken));
     assert.equal(next?.usedAt, null);
     assert.equal((await t.store.sessions.find(first.sessionId))?.lastUsedAt, t.clock.now());
   });
@@ -204,9 +224,9 @@ describe('refresh: rotation, grace window, reuse', () => {
     const tokens = new Set(results.map((r) => (r.status === 'ok' ? r.tokens.refreshToken : r.status)));
     assert.equal(tokens.size, 1);
     const [successor] = [...tokens];
-    assert.match(successor!, /^[A-Za-z0-9_-]{43}$/);
-    const old = await t.store.sessions.findRefreshToken(hashToken(first.refreshToken));
-    assert.equal(old?.successorHash, hashToken(successor!));
+    assert.match(successor!, /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
+    const old = await t.store.sessions.findRefreshToken(refreshTokenHash(first.refreshToken));
+    assert.equal(old?.successorHash, refreshTokenHash(successor!));
     assert.equal(outcomes.filter((o) => o === 'rotated').length, 1);
     assert.equal(outcomes.filter((o) => o === 'grace').length, 19);
   });

@@ -70,7 +70,7 @@ if (skip !== undefined) {
           sessions.map(({ hash }) =>
             store.sessions.rotateRefreshToken({
               hash,
-              successor: successorFor(T0),
+              successor: successorFor(T0, hash),
               now: T0,
               graceMs: GRACE_MS,
             }),
@@ -107,7 +107,7 @@ if (skip !== undefined) {
           assert.deepEqual((await store.revocations.list({ limit: 10, now: T0 })).revoked, entries);
           const replay = await store.sessions.rotateRefreshToken({
             hash: sessions[1]!.hash,
-            successor: successorFor(T0 + 10 * GRACE_MS),
+            successor: successorFor(T0 + 10 * GRACE_MS, sessions[1]!.hash),
             now: T0 + 10 * GRACE_MS,
             graceMs: GRACE_MS,
           });
@@ -165,7 +165,7 @@ if (skip !== undefined) {
           // Hourly refreshes with a one-day idle life, for five days, and a purge every day.
           for (let i = 1; i <= 120; i++) {
             const now = T0 + i * HOUR;
-            const successor = { ...successorFor(now), expiresAt: now + DAY };
+            const successor = { ...successorFor(now, hash), expiresAt: now + DAY };
             const result = await store.sessions.rotateRefreshToken({
               hash,
               successor,

@@ -34,7 +34,7 @@ async function child(job: Job): Promise<void> {
     lines.close();
     const outcomes = await Promise.all(
       Array.from({ length: job.attempts }, async (): Promise<Outcome> => {
-        const successor = successorFor(T0 + 1);
+        const successor = successorFor(T0 + 1, job.hash);
         try {
           const r = await store.sessions.rotateRefreshToken({
             hash: job.hash,

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.js';
 import { toEpochSeconds } from './clock.js';
 import type { RevocationCutoffs } from './revocation-cutoffs.js';
-import { hashToken } from './secrets.js';
+import { isRefreshToken, refreshTokenHash } from './secrets.js';
 import type { Sessions } from './sessions.js';
 import { type AccessTokens, FIRST_PARTY_CLIENT_ID } from './tokens.js';
 
@@ -35,7 +35,6 @@ export interface IntrospectionDeps {
 }
 
 const INACTIVE: Introspection = Object.freeze({ active: false });
-const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Introspects one of this server's tokens, found by its shape: an opaque refresh token by the
@@ -51,7 +50,7 @@ export async function introspectToken(
   token: string,
   now: number,
 ): Promise<Introspection> {
-  if (REFRESH_TOKEN.test(token)) return refreshToken(deps, token, now);
+  if (isRefreshToken(token)) return refreshToken(deps, token, now);
   if (!token.includes('.')) return INACTIVE;
   let verified: ReturnType<AccessTokens['verifyAny']>;
   try {
@@ -97,7 +96,7 @@ export async function introspectToken(
 }
 
 async function refreshToken(deps: IntrospectionDeps, token: string, now: number): Promise<Introspection> {
-  const record = await deps.store.sessions.findRefreshToken(hashToken(token));
+  const record = await deps.store.sessions.findRefreshToken(refreshTokenHash(token));
   if (record === null || record.usedAt !== null || record.expiresAt <= now) return INACTIVE;
   const session = await deps.store.sessions.find(record.sessionId);
   if (session === null || session.revokedAt !== null || session.absoluteExpiresAt <= now) return INACTIVE;

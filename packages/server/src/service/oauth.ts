@@ -13,7 +13,7 @@ import { type Clock, toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { type Introspection, introspectToken } from './oauth-introspect.js';
 import type { Revocations } from './revocations.js';
-import { hashToken } from './secrets.js';
+import { isRefreshToken, refreshTokenHash } from './secrets.js';
 import type { Sessions } from './sessions.js';
 import type { AccessTokens, VerifiedAccessToken } from './tokens.js';
 
@@ -68,7 +68,6 @@ export interface IssuedTokens {
 export type TokenResult = { status: 'ok'; tokens: IssuedTokens } | OAuthFailure;
 export type RevokeResult = { status: 'ok' } | OAuthFailure;
 
-const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 /** Revoked client tokens are remembered this long past their `exp` (clock skew of verifiers). */
 const SKEW_SECONDS = 60;
 
@@ -201,8 +200,9 @@ export class OAuth {
    */
   async revoke(client: AuthenticatedClient, token: string, meta: RequestMeta = {}): Promise<RevokeResult> {
     const now = this.clock.now();
-    if (REFRESH_TOKEN.test(token)) {
-      if ((await this.store.sessions.findRefreshToken(hashToken(token))) === null) return { status: 'ok' };
+    if (isRefreshToken(token)) {
+      if ((await this.store.sessions.findRefreshToken(refreshTokenHash(token))) === null)
+        return { status: 'ok' };
       if (!actsForUsers(client)) return notYours();
       await this.sessions.logout({ refreshToken: token }, meta);
       return { status: 'ok' };

@@ -15,10 +15,60 @@ export function randomToken(): string {
  * are stored or looked up (an exact-match lookup, never by prefix).
  *
  * @example
- * await store.sessions.findRefreshToken(hashToken(token));
+ * const secretHash = hashToken(clientSecret);
  */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
+}
+
+/** A refresh token: `<sessionId>.<43 random characters>`, or the 43 characters alone (round 1). */
+const REFRESH_TOKEN = /^(?:([A-Za-z0-9-]{1,64})\.)?[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A new refresh token of a session: `<sessionId>.<256 random bits, base64url>`. The session id is
+ * public (it is every access token's `sid`); it lets a store go from the token straight to its
+ * session (see `refreshHashParts`). `sessionId` null gives the bare 43 characters, for the successor
+ * of a round-1 token, which named no session.
+ *
+ * @example
+ * const token = newRefreshToken(session.id); // '0f6c…-…-….Jk3v…'
+ */
+export function newRefreshToken(sessionId: string | null): string {
+  return sessionId === null ? randomToken() : `${sessionId}.${randomToken()}`;
+}
+
+/**
+ * Whether a value has the shape of a refresh token ({@link newRefreshToken}); says nothing of
+ * whether it was issued.
+ *
+ * @example
+ * if (!isRefreshToken(body.refresh_token)) return invalidGrant();
+ */
+export function isRefreshToken(value: unknown): boolean {
+  return typeof value === 'string' && REFRESH_TOKEN.test(value);
+}
+
+/**
+ * The session id a refresh token names, or null for a round-1 token.
+ *
+ * @example
+ * const successor = newRefreshToken(refreshTokenSession(presented));
+ */
+export function refreshTokenSession(token: string): string | null {
+  return REFRESH_TOKEN.exec(token)?.[1] ?? null;
+}
+
+/**
+ * The stored form of a refresh token: `<sessionId>.<SHA-256 of the whole token>`, or the bare
+ * SHA-256 for a round-1 token. The session id is a routing hint for the store, never trusted on
+ * its own: the digest covers it, so a token with another session's id is just unknown.
+ *
+ * @example
+ * await store.sessions.findRefreshToken(refreshTokenHash(token));
+ */
+export function refreshTokenHash(token: string): string {
+  const sessionId = refreshTokenSession(token);
+  return sessionId === null ? hashToken(token) : `${sessionId}.${hashToken(token)}`;
 }
 
 const VERSION = 'v1';

@@ -7,7 +7,15 @@ import { type Clock, toEpochSeconds } from './clock.js';
 import type { ServiceEvents } from './events.js';
 import { checkPassword, type PasswordHasher } from './passwords.js';
 import type { Revocations } from './revocations.js';
-import { hashToken, open, randomToken, seal, successorKey } from './secrets.js';
+import {
+  isRefreshToken,
+  newRefreshToken,
+  open,
+  refreshTokenHash,
+  refreshTokenSession,
+  seal,
+  successorKey,
+} from './secrets.js';
 import type { AccessTokenClaims, AccessTokens } from './tokens.js';
 
 /** Session lifetimes, in ms. */
@@ -49,7 +57,6 @@ export type AuthenticateResult =
   | { status: 'invalid' }
   | { status: 'revoked' };
 
-const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const SUCCESSOR_CONTEXT = 'refresh-successor';
 
 /**
@@ -109,12 +116,13 @@ export class Sessions {
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.store.users.updatePasswordHash(user.id, await this.hasher.hash(password), now);
     }
-    const refreshToken = randomToken();
+    const sessionId = randomUUID();
+    const refreshToken = newRefreshToken(sessionId);
     const absoluteExpiresAt = now + this.policy.refreshAbsoluteMs;
     await this.revocations.cutoffs.sync();
     const session = await this.store.sessions.create(
       {
-        id: randomUUID(),
+        id: sessionId,
         userId: user.id,
         createdAt: now,
         absoluteExpiresAt,
@@ -123,7 +131,7 @@ export class Sessions {
         dpopJkt: dpopJkt ?? null,
       },
       {
-        hash: hashToken(refreshToken),
+        hash: refreshTokenHash(refreshToken),
         expiresAt: Math.min(now + this.policy.refreshIdleMs, absoluteExpiresAt),
       },
     );
@@ -148,19 +156,19 @@ export class Sessions {
    * rotation checks the binding first), so a thief without the key can neither use it nor burn it.
    */
   async refresh(refreshToken: string, meta: RequestMeta = {}, dpopJkt?: string): Promise<RefreshResult> {
-    if (typeof refreshToken !== 'string' || !REFRESH_TOKEN.test(refreshToken)) {
+    if (!isRefreshToken(refreshToken)) {
       this.events.refresh('invalid');
       return { status: 'invalid', reason: 'malformed' };
     }
     const now = this.clock.now();
-    const successor = randomToken();
+    const successor = newRefreshToken(refreshTokenSession(refreshToken));
     // The cutoffs are read alongside, not after: the new access token's iat must clear a user or
     // global cutoff written (by any instance) before this refresh.
     const [result] = await Promise.all([
       this.store.sessions.rotateRefreshToken({
-        hash: hashToken(refreshToken),
+        hash: refreshTokenHash(refreshToken),
         successor: {
-          hash: hashToken(successor),
+          hash: refreshTokenHash(successor),
           sealed: seal(successorKey(refreshToken), Buffer.from(successor), SUCCESSOR_CONTEXT),
           expiresAt: now + this.policy.refreshIdleMs,
         },
@@ -218,8 +226,12 @@ export class Sessions {
     const now = this.clock.now();
     let session: Session | null = null;
     if ('sessionId' in by) session = await this.store.sessions.revoke(by.sessionId, 'logout', now);
-    else if (REFRESH_TOKEN.test(by.refreshToken)) {
-      session = await this.store.sessions.revokeByRefreshToken(hashToken(by.refreshToken), 'logout', now);
+    else if (isRefreshToken(by.refreshToken)) {
+      session = await this.store.sessions.revokeByRefreshToken(
+        refreshTokenHash(by.refreshToken),
+        'logout',
+        now,
+      );
     }
     if (session === null) return;
     await this.revocations.revokeAccess([session], now);

@@ -16,8 +16,8 @@ export async function exerciseStore(store: Store): Promise<number> {
   const a = await addSession(store, user);
   const b = await addSession(store, user);
   const c = await addSession(store, user, { tokenExpiresAt: T0 + DAY });
-  const first = successorFor(T0);
-  const rotate = (hash: string, now: number, successor = successorFor(now)) =>
+  const first = successorFor(T0, a.hash);
+  const rotate = (hash: string, now: number, successor = successorFor(now, hash)) =>
     store.sessions.rotateRefreshToken({ hash, successor, now, graceMs: GRACE_MS });
   assert.equal((await rotate(a.hash, T0, first)).status, 'rotated');
   assert.equal((await rotate(a.hash, T0 + 1)).status, 'grace');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { NewClient } from '../contract/clients.js';
 import type { Store } from '../contract/index.js';
-import { type StoreFactory, T0, tokenHash, withStore } from './support.js';
+import { type StoreFactory, secretHash, T0, withStore } from './support.js';
 
 const JWKS = {
   keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1' }],
@@ -14,7 +14,7 @@ function newClient(overrides: Partial<NewClient> = {}): NewClient {
     id: randomUUID(),
     name: 'billing service',
     authMethod: 'client_secret_basic',
-    secretHash: tokenHash(),
+    secretHash: secretHash(),
     jwks: null,
     signingAlgs: [],
     grantTypes: ['client_credentials'],
@@ -92,7 +92,7 @@ export function clientConformance(factory: StoreFactory): void {
       'replaces the secret hash and deletes',
       withStore(factory, async (store) => {
         const client = await addClient(store);
-        const hash = tokenHash();
+        const hash = secretHash();
         const updated = await store.clients.setSecretHash(client.id, hash, T0 + 5);
         assert.deepEqual(updated, { ...client, secretHash: hash, updatedAt: T0 + 5 });
         assert.equal(await store.clients.setSecretHash(randomUUID(), hash, T0), null);

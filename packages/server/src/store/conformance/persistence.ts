@@ -16,7 +16,7 @@ export function persistenceConformance(factory: StoreFactory): void {
         const { session, hash } = await addSession(store, user);
         await store.sessions.rotateRefreshToken({
           hash,
-          successor: successorFor(T0),
+          successor: successorFor(T0, hash),
           now: T0,
           graceMs: GRACE_MS,
         });
@@ -38,7 +38,7 @@ export function persistenceConformance(factory: StoreFactory): void {
           assert.equal(await again.meta.get('marker'), 'kept');
           const replay = await again.sessions.rotateRefreshToken({
             hash,
-            successor: successorFor(T0 + 10 * GRACE_MS),
+            successor: successorFor(T0 + 10 * GRACE_MS, hash),
             now: T0 + 10 * GRACE_MS,
             graceMs: GRACE_MS,
           });

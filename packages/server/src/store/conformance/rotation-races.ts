@@ -19,7 +19,7 @@ export function rotationRaceConformance(factory: StoreFactory): void {
       withStore(factory, async (store) => {
         const { session, hash } = await addSession(store, await addUser(store));
         const now = T0 + 1000;
-        const successors = Array.from({ length: 50 }, () => successorFor(now));
+        const successors = Array.from({ length: 50 }, () => successorFor(now, hash));
         const results = await Promise.all(
           successors.map((successor) =>
             store.sessions.rotateRefreshToken({ hash, successor, now, graceMs: GRACE_MS }),
@@ -45,14 +45,19 @@ export function rotationRaceConformance(factory: StoreFactory): void {
         const { session, hash } = await addSession(store, await addUser(store));
         await store.sessions.rotateRefreshToken({
           hash,
-          successor: successorFor(T0),
+          successor: successorFor(T0, hash),
           now: T0,
           graceMs: GRACE_MS,
         });
         const now = T0 + 10 * GRACE_MS;
         const results = await Promise.all(
           Array.from({ length: 20 }, () =>
-            store.sessions.rotateRefreshToken({ hash, successor: successorFor(now), now, graceMs: GRACE_MS }),
+            store.sessions.rotateRefreshToken({
+              hash,
+              successor: successorFor(now, hash),
+              now,
+              graceMs: GRACE_MS,
+            }),
           ),
         );
         assert.deepEqual(tally(results), { reused: 1, invalid: 19 });
@@ -70,7 +75,7 @@ export function rotationRaceConformance(factory: StoreFactory): void {
             [0, 1].map(() =>
               store.sessions.rotateRefreshToken({
                 hash,
-                successor: successorFor(T0),
+                successor: successorFor(T0, hash),
                 now: T0,
                 graceMs: GRACE_MS,
               }),
@@ -88,14 +93,14 @@ export function rotationRaceConformance(factory: StoreFactory): void {
         const pairs = await Promise.all(Array.from({ length: 10 }, () => addSession(store, user)));
         const outcomes = await Promise.all(
           pairs.map(async ({ session, hash }) => {
-            const successor = successorFor(T0 + 1);
+            const successor = successorFor(T0 + 1, hash);
             const [rotation] = await Promise.all([
               store.sessions.rotateRefreshToken({ hash, successor, now: T0 + 1, graceMs: GRACE_MS }),
               store.sessions.revoke(session.id, 'logout', T0 + 1),
             ]);
             const next = await store.sessions.rotateRefreshToken({
               hash: successor.hash,
-              successor: successorFor(T0 + 2),
+              successor: successorFor(T0 + 2, hash),
               now: T0 + 2,
               graceMs: GRACE_MS,
             });

@@ -12,7 +12,7 @@ import {
   withStore,
 } from './support.js';
 
-function rotate(store: Store, hash: string, now: number, successor = successorFor(now)) {
+function rotate(store: Store, hash: string, now: number, successor = successorFor(now, hash)) {
   return store.sessions.rotateRefreshToken({ hash, successor, now, graceMs: GRACE_MS });
 }
 
@@ -24,7 +24,7 @@ export function rotationConformance(factory: StoreFactory): void {
       withStore(factory, async (store) => {
         const user = await addUser(store);
         const { session, hash } = await addSession(store, user);
-        const successor = successorFor(T0 + 60_000);
+        const successor = successorFor(T0 + 60_000, hash);
         const result = await rotate(store, hash, T0 + 60_000, successor);
         assert.deepEqual(result, {
           status: 'rotated',
@@ -59,7 +59,7 @@ export function rotationConformance(factory: StoreFactory): void {
         const { hash } = await addSession(store, await addUser(store));
         let current = hash;
         for (let i = 1; i <= 5; i++) {
-          const successor = successorFor(T0 + i * DAY);
+          const successor = successorFor(T0 + i * DAY, current);
           assert.equal((await rotate(store, current, T0 + i * DAY, successor)).status, 'rotated');
           current = successor.hash;
         }
@@ -71,9 +71,9 @@ export function rotationConformance(factory: StoreFactory): void {
       withStore(factory, async (store) => {
         const user = await addUser(store);
         const { session, hash } = await addSession(store, user);
-        const first = successorFor(T0);
+        const first = successorFor(T0, hash);
         assert.equal((await rotate(store, hash, T0, first)).status, 'rotated');
-        const retry = successorFor(T0 + GRACE_MS - 1);
+        const retry = successorFor(T0 + GRACE_MS - 1, hash);
         const result = await rotate(store, hash, T0 + GRACE_MS - 1, retry);
         assert.deepEqual(result, {
           status: 'grace',
@@ -91,7 +91,7 @@ export function rotationConformance(factory: StoreFactory): void {
       withStore(factory, async (store) => {
         const user = await addUser(store);
         const { session, hash } = await addSession(store, user);
-        const successor = successorFor(T0);
+        const successor = successorFor(T0, hash);
         await rotate(store, hash, T0, successor);
         const result = await rotate(store, hash, T0 + GRACE_MS);
         assert.deepEqual(result, {
@@ -115,9 +115,9 @@ export function rotationConformance(factory: StoreFactory): void {
       withStore(factory, async (store) => {
         const user = await addUser(store);
         const { session, hash } = await addSession(store, user);
-        const second = successorFor(T0);
+        const second = successorFor(T0, hash);
         await rotate(store, hash, T0, second);
-        const third = successorFor(T0 + 1000);
+        const third = successorFor(T0 + 1000, hash);
         assert.equal((await rotate(store, second.hash, T0 + 1000, third)).status, 'rotated');
         const result = await rotate(store, hash, T0 + 2000);
         assert.equal(result.status, 'reused');

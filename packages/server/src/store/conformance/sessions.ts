@@ -63,7 +63,7 @@ export function sessionConformance(factory: StoreFactory): void {
         );
         const rotated = await store.sessions.rotateRefreshToken({
           hash,
-          successor: successorFor(T0 + 1000),
+          successor: successorFor(T0 + 1000, hash),
           now: T0 + 1000,
           graceMs: GRACE_MS,
           dpopJkt: jkt,
@@ -88,7 +88,7 @@ export function sessionConformance(factory: StoreFactory): void {
         const attempt = (now: number, dpopJkt?: string | null) =>
           store.sessions.rotateRefreshToken({
             hash,
-            successor: successorFor(now),
+            successor: successorFor(now, hash),
             now,
             graceMs: GRACE_MS,
             dpopJkt,
@@ -106,7 +106,7 @@ export function sessionConformance(factory: StoreFactory): void {
         const unbound = await addSession(store, user, { id: 'sid-unbound' });
         const rotated = await store.sessions.rotateRefreshToken({
           hash: unbound.hash,
-          successor: successorFor(T0 + 5),
+          successor: successorFor(T0 + 5, unbound.hash),
           now: T0 + 5,
           graceMs: GRACE_MS,
           dpopJkt: jkt,
@@ -123,6 +123,30 @@ export function sessionConformance(factory: StoreFactory): void {
         const second = { id: randomUUID(), userId: user.id, createdAt: T0, absoluteExpiresAt: T0 + DAY };
         await assert.rejects(store.sessions.create(second, { hash, expiresAt: T0 + DAY }));
         assert.equal(await store.sessions.find(second.id), null);
+      }),
+    );
+
+    it(
+      'knows a token only under the session its hash names: moved to another session, it is unknown',
+      withStore(factory, async (store) => {
+        const user = await addUser(store);
+        const a = await addSession(store, user);
+        const b = await addSession(store, user);
+        const digest = a.hash.slice(a.hash.lastIndexOf('.') + 1);
+        const moved = `${b.session.id}.${digest}`;
+        assert.equal(await store.sessions.findRefreshToken(moved), null);
+        assert.deepEqual(
+          await store.sessions.rotateRefreshToken({
+            hash: moved,
+            successor: successorFor(T0 + 1, moved),
+            now: T0 + 1,
+            graceMs: GRACE_MS,
+          }),
+          { status: 'invalid', reason: 'unknown' },
+        );
+        assert.equal(await store.sessions.revokeByRefreshToken(moved, 'logout', T0 + 2), null);
+        assert.equal((await store.sessions.find(b.session.id))?.revokedAt, null);
+        assert.equal((await store.sessions.findRefreshToken(a.hash))?.usedAt, null);
       }),
     );
 
@@ -166,7 +190,7 @@ export function sessionConformance(factory: StoreFactory): void {
         assert.equal(await store.sessions.revoke('unknown', 'logout', T0 + 6), null);
         const result = await store.sessions.rotateRefreshToken({
           hash,
-          successor: successorFor(T0 + 7),
+          successor: successorFor(T0 + 7, hash),
           now: T0 + 7,
           graceMs: GRACE_MS,
         });
@@ -208,7 +232,7 @@ export function sessionConformance(factory: StoreFactory): void {
         const first = await addSession(store, user);
         const rotated = await store.sessions.rotateRefreshToken({
           hash: first.hash,
-          successor: successorFor(T0 + 1),
+          successor: successorFor(T0 + 1, first.hash),
           now: T0 + 1,
           graceMs: GRACE_MS,
         });

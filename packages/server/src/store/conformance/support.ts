@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import type { Store } from '../contract/index.js';
-import type { NewSession, Session } from '../contract/sessions.js';
+import { type NewSession, refreshHashParts, type Session } from '../contract/sessions.js';
 import type { User } from '../contract/users.js';
 
 /** What a store factory hands the suite: a fresh, empty, migrated store and how to dispose of it. */
@@ -39,8 +39,13 @@ export function withStore(
   };
 }
 
-/** A refresh-token hash as the service would compute it (SHA-256, base64url) of a fresh random token. */
-export function tokenHash(): string {
+/** A refresh-token hash as the service computes it for a token of the session: `<sessionId>.<SHA-256>`. */
+export function tokenHash(sessionId: string): string {
+  return `${sessionId}.${secretHash()}`;
+}
+
+/** The SHA-256 (base64url) of fresh random bytes: a client secret's hash, say. */
+export function secretHash(): string {
   return createHash('sha256').update(randomBytes(32)).digest('base64url');
 }
 
@@ -68,11 +73,12 @@ export async function addSession(
   user: User,
   overrides: Partial<NewSession> & { tokenExpiresAt?: number } = {},
 ): Promise<{ session: Session; hash: string }> {
-  const hash = tokenHash();
+  const id = overrides.id ?? randomUUID();
+  const hash = tokenHash(id);
   const createdAt = overrides.createdAt ?? T0;
   const session = await store.sessions.create(
     {
-      id: overrides.id ?? randomUUID(),
+      id,
       userId: user.id,
       createdAt,
       absoluteExpiresAt: overrides.absoluteExpiresAt ?? createdAt + 30 * DAY,
@@ -86,9 +92,10 @@ export async function addSession(
   return { session, hash };
 }
 
-/** A successor as the service prepares it before calling rotateRefreshToken. */
-export function successorFor(now: number) {
-  return { hash: tokenHash(), sealed: `sealed:${randomUUID()}`, expiresAt: now + 14 * DAY };
+/** A successor of the token hashed `presented`, as the service prepares it before calling rotateRefreshToken. */
+export function successorFor(now: number, presented: string) {
+  const sessionId = refreshHashParts(presented)?.sessionId ?? 'no-session';
+  return { hash: tokenHash(sessionId), sealed: `sealed:${randomUUID()}`, expiresAt: now + 14 * DAY };
 }
 
 /** Counts the outcomes of many results by status. */

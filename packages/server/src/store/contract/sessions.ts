@@ -39,7 +39,25 @@ export interface NewSession {
   dpopJkt?: string | null | undefined;
 }
 
-/** A refresh token as the store receives it: only its SHA-256 hash, never the token. */
+/**
+ * The two parts of a refresh token's stored hash, `<sessionId>.<SHA-256 of the token>` (the form
+ * the service gives every store): a store may use the session id to find the token without an
+ * index, as the Redis store does. Null for a bare SHA-256, the hash of a round-1 token, which
+ * named no session (the SQL stores still find those by the whole hash).
+ *
+ * @example
+ * const parts = refreshHashParts(input.hash); // { sessionId: 'sid-1', digest: 'q3Tw…' }
+ */
+export function refreshHashParts(hash: string): { sessionId: string; digest: string } | null {
+  const dot = hash.lastIndexOf('.');
+  if (dot <= 0 || dot === hash.length - 1) return null;
+  return { sessionId: hash.slice(0, dot), digest: hash.slice(dot + 1) };
+}
+
+/**
+ * A refresh token as the store receives it: only its hash, never the token. `hash` is
+ * `<sessionId>.<SHA-256>` and names the session the token belongs to ({@link refreshHashParts}).
+ */
 export interface NewRefreshToken {
   hash: string;
   /** Idle expiry, epoch ms; the caller keeps it at or before the session's absoluteExpiresAt. */

@@ -21,10 +21,10 @@ import {
 export type RedisClient = Redis | Cluster;
 
 const SCRIPTS = {
-  tesseraCreateSession: { keys: 3, lua: CREATE_SESSION },
-  tesseraRotate: { keys: 4, lua: ROTATE },
+  tesseraCreateSession: { keys: 1, lua: CREATE_SESSION },
+  tesseraRotate: { keys: 2, lua: ROTATE },
   tesseraRevoke: { keys: 1, lua: REVOKE },
-  tesseraRevokeByToken: { keys: 2, lua: REVOKE_BY_TOKEN },
+  tesseraRevokeByToken: { keys: 1, lua: REVOKE_BY_TOKEN },
   tesseraRaiseAccessNotBefore: { keys: 1, lua: RAISE_ACCESS_NOT_BEFORE },
   tesseraPurgeSession: { keys: 2, lua: PURGE_SESSION },
   tesseraZaddKeep: { keys: 1, lua: ZADD_KEEP },

@@ -1,42 +1,42 @@
-import type { NewSession, RefreshTokenRecord, Session } from '../contract/sessions.js';
+import {
+  type NewSession,
+  type RefreshTokenRecord,
+  refreshHashParts,
+  type Session,
+} from '../contract/sessions.js';
+import { SESSION_FIELDS } from './lua-sessions.js';
 
-// Session hash fields: u userId, c createdAt, a absoluteExpiresAt, l lastUsedAt, r revokedAt,
-// rr revokedReason, ua userAgent, ip, n accessNotBefore, le expiry of the live refresh token,
-// jk dpopJkt.
-// A null is an absent field. Token hash fields: c createdAt, e expiresAt, u usedAt,
-// sh successorHash, ss successorSealed.
+// Session hash fields: u userId, c createdAt, a absoluteExpiresAt, l lastUsedAt (also when the
+// live token was created: only a rotation moves it), r revokedAt, rr revokedReason, ua userAgent,
+// ip, n accessNotBefore, jk dpopJkt; the live refresh token: t its digest, le its expiry; p the
+// digest of the last used token; `.<digest>` one used token, "createdAt,expiresAt,usedAt".
+// A null is an absent field.
 
-/** A flat HGETALL reply as a map. */
-export function fieldsOf(reply: readonly unknown[], from = 0): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (let i = from; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
-  return fields;
-}
+export { SESSION_FIELDS };
 
-function numberOr(fields: Map<string, string>, name: string, fallback: number | null): number | null {
-  const value = fields.get(name);
-  return value === undefined ? fallback : Number(value);
-}
-
-/** The session of a hash; `id` is known from its key. */
-export function toSession(id: string, fields: Map<string, string>): Session {
+/** The session of the values of {@link SESSION_FIELDS}, in that order; null when the hash is gone. */
+export function toSession(id: string, values: readonly unknown[]): Session | null {
+  const [u, c, a, l, r, rr, ua, ip, n, , jk] = values.map((v) =>
+    v === null || v === false ? null : String(v),
+  );
+  if (u === null || u === undefined) return null;
   return {
     id,
-    userId: fields.get('u') ?? '',
-    createdAt: Number(fields.get('c')),
-    absoluteExpiresAt: Number(fields.get('a')),
-    lastUsedAt: Number(fields.get('l')),
-    revokedAt: numberOr(fields, 'r', null),
-    revokedReason: fields.get('rr') ?? null,
-    userAgent: fields.get('ua') ?? null,
-    ip: fields.get('ip') ?? null,
-    accessNotBefore: numberOr(fields, 'n', 0) as number,
-    dpopJkt: fields.get('jk') ?? null,
+    userId: u,
+    createdAt: Number(c),
+    absoluteExpiresAt: Number(a),
+    lastUsedAt: Number(l),
+    revokedAt: r == null ? null : Number(r),
+    revokedReason: rr ?? null,
+    userAgent: ua ?? null,
+    ip: ip ?? null,
+    accessNotBefore: n == null ? 0 : Number(n),
+    dpopJkt: jk ?? null,
   };
 }
 
-/** The field/value pairs of a new session (null fields left out). */
-export function sessionFields(session: NewSession, liveTokenExpiresAt: number): string[] {
+/** The field/value pairs of a new session with its first token (null fields left out). */
+export function sessionFields(session: NewSession, digest: string, tokenExpiresAt: number): string[] {
   const fields = [
     'u',
     session.userId,
@@ -48,8 +48,10 @@ export function sessionFields(session: NewSession, liveTokenExpiresAt: number): 
     String(session.createdAt),
     'n',
     String(session.accessNotBefore ?? 0),
+    't',
+    digest,
     'le',
-    String(liveTokenExpiresAt),
+    String(tokenExpiresAt),
   ];
   if (session.userAgent !== null && session.userAgent !== undefined) fields.push('ua', session.userAgent);
   if (session.ip !== null && session.ip !== undefined) fields.push('ip', session.ip);
@@ -57,37 +59,66 @@ export function sessionFields(session: NewSession, liveTokenExpiresAt: number): 
   return fields;
 }
 
-/** Whether a session is listed by `activeOnly`: not revoked, not ended, its live token unexpired. */
-export function isActive(fields: Map<string, string>, now: number): boolean {
-  return !fields.has('r') && Number(fields.get('a')) > now && Number(fields.get('le')) > now;
+/** The values of {@link SESSION_FIELDS} a new session's hash holds. */
+export function sessionValues(fields: readonly string[]): (string | null)[] {
+  const byName = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) byName.set(fields[i] as string, fields[i + 1] as string);
+  return SESSION_FIELDS.map((name) => byName.get(name) ?? null);
 }
 
-/** The refresh-token record of a token hash. */
+/** Whether a session is listed by `activeOnly`: not revoked, not ended, its live token unexpired. */
+export function isActive(session: Session, liveTokenExpiresAt: number, now: number): boolean {
+  return session.revokedAt === null && session.absoluteExpiresAt > now && liveTokenExpiresAt > now;
+}
+
+/** The index of `le` (the live token's expiry) among {@link SESSION_FIELDS}. */
+export const LIVE_EXPIRY = SESSION_FIELDS.indexOf('le');
+
+/**
+ * The record of a token found in its session's hash: `live` holds `t`, `le`, `l`, `p` and the
+ * token's own used-record field; `successor` is the grace key, read only for the last used token.
+ */
 export function toRefreshToken(
   hash: string,
   sessionId: string,
-  fields: Map<string, string>,
-): RefreshTokenRecord {
+  digest: string,
+  [t, le, l, p, used]: readonly (string | null)[],
+  successorSealed: string | null,
+): RefreshTokenRecord | null {
+  if (t === digest) {
+    return {
+      hash,
+      sessionId,
+      createdAt: Number(l),
+      expiresAt: Number(le),
+      usedAt: null,
+      successorHash: null,
+      successorSealed: null,
+    };
+  }
+  if (used === null || used === undefined) return null;
+  const [createdAt, expiresAt, usedAt] = used.split(',').map(Number);
+  // The last used token's successor is the live one; older ones' links are not kept.
+  const last = p === digest && t !== null && t !== undefined;
   return {
     hash,
     sessionId,
-    createdAt: Number(fields.get('c')),
-    expiresAt: Number(fields.get('e')),
-    usedAt: numberOr(fields, 'u', null),
-    successorHash: fields.get('sh') ?? null,
-    successorSealed: fields.get('ss') ?? null,
+    createdAt: createdAt as number,
+    expiresAt: expiresAt as number,
+    usedAt: usedAt as number,
+    successorHash: last ? `${sessionId}.${t}` : null,
+    successorSealed: last ? successorSealed : null,
   };
 }
 
-/** The token index value: which session (and user) a token hash belongs to. */
-export function encodeIndex(sessionId: string, userId: string): string {
-  return JSON.stringify([sessionId, userId]);
-}
-
-/** Reads an index value; null when it is not one of ours. */
-export function decodeIndex(value: string | null): { sessionId: string; userId: string } | null {
-  if (value === null) return null;
-  const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return null;
-  return { sessionId: parsed[0], userId: parsed[1] };
+/**
+ * The digest of a token hash that must belong to `sessionId`: a hash naming another session, or
+ * none, is a caller's bug (the service derives both from one token), not a stored state.
+ */
+export function digestIn(hash: string, sessionId: string): string {
+  const parts = refreshHashParts(hash);
+  if (parts === null || parts.sessionId !== sessionId) {
+    throw new TypeError('a refresh token hash must name its session: <sessionId>.<digest>');
+  }
+  return parts.digest;
 }

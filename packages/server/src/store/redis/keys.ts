@@ -1,25 +1,20 @@
 // Key layout of the Redis store. Every atomic step is ONE Lua script whose keys share ONE hash
 // slot, so it runs unchanged on a Redis Cluster (a CROSSSLOT error there is a bug).
 //
-//   P{s:<sid>}             hash   the session (fields: see codec.ts)                TTL: absolute end
-//   P{s:<sid>}:rts         zset   its refresh-token hashes, scored by expiresAt     TTL: absolute end
-//   P{s:<sid>}:rt:<hash>   hash   one refresh token (used/successor state)          TTL: its expiry
-//   P{t:<hash>}            string [sid, userId]: where the token lives              TTL: its expiry
+//   P{s:<sid>}             hash   the session and its refresh tokens (see lua-sessions.ts)  TTL: absolute end
+//   P{s:<sid>}:g           string the sealed successor of its last used token            TTL: grace window
 //   P{u:<userId>}:sessions zset   the user's session ids, scored by createdAt       TTL: latest session end
 //   P{gc:<0-15>}           zset   session ids, scored by when purge must look next  TTL: latest score
 //   P{rl:<key>}            hash   one rate-limit window                             TTL: window end
 //   P{rlgc:<0-15>}         zset   rate-limit keys, scored by window end             TTL: latest score
 //   P{rv}:log / :exp / :last      the revocation entries (one slot: few, short-lived) TTL: latest expiry
 //
-// Why a token index: a client presents only its refresh token, whose hash says nothing about the
-// session's slot, and the session id is not in the token. So each token has a small index key
-// under its own tag, read first (one GET); the rotation script then runs on the session's slot
-// and checks everything again there (the token record must exist in that session, the session
-// must belong to the indexed user), so a stale or forged index entry can only yield 'unknown'.
-// All the state that decides a rotation (the session, the token, its successor) lives in the
-// session's slot, which is what makes "exactly one of N concurrent rotations wins" one script.
-// A successor's index key is written BEFORE the rotation that creates the successor: a crash in
-// between leaves a dangling index (harmless, it expires), never a live token nobody can find.
+// No token index: a refresh token names its session (`<sid>.<random>`, and the hash the service
+// gives the store is `<sid>.<SHA-256>`), so a token's lookup goes straight to its session's hash,
+// where the digest must be found; a token with another session's id is unknown there. Everything
+// that decides a rotation (the session, the presented token, its successor) is in that one hash,
+// which is what makes "exactly one of N concurrent rotations wins" one script, and what keeps a
+// session with its live token to one key.
 //
 // Times are the caller's (stores never read the clock); a TTL is the remaining life of what the
 // key holds, measured from the caller's `now`, plus SKEW_MS for clocks of instances and Redis that
@@ -39,18 +34,9 @@ export class RedisKeys {
   session(sid: string): string {
     return `${this.prefix}{s:${sid}}`;
   }
-  sessionTokens(sid: string): string {
-    return `${this.prefix}{s:${sid}}:rts`;
-  }
-  /** The prefix of a session's token keys; the scripts append a hash to reach a successor. */
-  tokenPrefix(sid: string): string {
-    return `${this.prefix}{s:${sid}}:rt:`;
-  }
-  token(sid: string, hash: string): string {
-    return `${this.tokenPrefix(sid)}${hash}`;
-  }
-  tokenIndex(hash: string): string {
-    return `${this.prefix}{t:${hash}}`;
+  /** The sealed successor of the session's last used token, for a retry within the grace window. */
+  grace(sid: string): string {
+    return `${this.prefix}{s:${sid}}:g`;
   }
   userSessions(userId: string): string {
     return `${this.prefix}{u:${userId}}:sessions`;

@@ -44,16 +44,15 @@ async function purgeOne(
   result: SessionPurgeResult,
 ): Promise<void> {
   const { client } = scripts;
-  const reply = (await scripts.run(
-    'tesseraPurgeSession',
-    [keys.session(id), keys.sessionTokens(id)],
-    [now, keys.tokenPrefix(id)],
-  )) as [number, string, number, ...string[]];
-  const [deleted, userId, nextAt, ...hashes] = reply;
+  const reply = (await scripts.run('tesseraPurgeSession', [keys.session(id), keys.grace(id)], [now])) as [
+    number,
+    string,
+    number,
+    number,
+  ];
+  const [deleted, userId, nextAt, tokens] = reply;
   result.sessions += deleted;
-  result.refreshTokens += hashes.length;
-  // Index keys live in the tokens' own slots: one DEL each, after the tokens themselves are gone.
-  await Promise.all(hashes.map((hash) => client.del(keys.tokenIndex(hash))));
+  result.refreshTokens += tokens;
   if (deleted === 1 && userId !== '') await client.zrem(keys.userSessions(userId), id);
   if (nextAt === -1) await client.zrem(keys.sessionGc(id), id);
   else await scripts.run('tesseraZaddKeep', [keys.sessionGc(id)], [id, nextAt, ttlMs(nextAt, now)]);

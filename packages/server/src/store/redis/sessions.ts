@@ -9,15 +9,17 @@ import type {
   SessionPurgeResult,
   SessionStore,
 } from '../contract/sessions.js';
+import { refreshHashParts } from '../contract/sessions.js';
 import type { UserStore } from '../contract/users.js';
 import { StoreError } from '../errors.js';
 import type { RedisScripts } from './client.js';
 import {
-  decodeIndex,
-  encodeIndex,
-  fieldsOf,
+  digestIn,
   isActive,
+  LIVE_EXPIRY,
+  SESSION_FIELDS,
   sessionFields,
+  sessionValues,
   toRefreshToken,
   toSession,
 } from './codec.js';
@@ -29,10 +31,11 @@ import { rotateInRedis } from './rotation.js';
 const END_OF_TIME = 8_000_000_000_000_000;
 
 /**
- * The Redis {@link SessionStore}. A session and its refresh tokens share one hash slot; each user
- * has a set of session ids (its own slot) for listing and logout-all. Writes that span two slots
- * (that set, a token's index) happen before the session's own script, so a failure in between
- * leaves an extra index entry (harmless, it expires), never a session that logout-all can't see.
+ * The Redis {@link SessionStore}. A session and its refresh tokens are ONE hash (one key); each
+ * user has a set of session ids (its own slot) for listing and logout-all. Writes that span two
+ * slots (that set, the purge index) happen before the session's own script, so a failure in
+ * between leaves an extra entry (harmless, it is dropped when found gone), never a session that
+ * logout-all can't see. Token hashes are `<sessionId>.<digest>` ({@link refreshHashParts}).
  *
  * @example
  * const sessions = new RedisSessionStore(scripts, new RedisKeys('tessera:'), sqlStore.users);
@@ -46,75 +49,61 @@ export class RedisSessionStore implements SessionStore {
   ) {}
 
   async create(session: NewSession, first: NewRefreshToken): Promise<Session> {
-    const { client } = this.scripts;
+    const digest = digestIn(first.hash, session.id);
     const { keys } = this;
     const now = session.createdAt;
     const sessionTtl = ttlMs(session.absoluteExpiresAt, now);
-    const tokenUntil = Math.min(first.expiresAt, session.absoluteExpiresAt);
-    const index = keys.tokenIndex(first.hash);
-    const indexed = await client.set(
-      index,
-      encodeIndex(session.id, session.userId),
-      'PX',
-      ttlMs(tokenUntil, now),
-      'NX',
-    );
-    if (indexed !== 'OK') throw new StoreError('ERR_STORE_CONFLICT', 'the refresh token already exists');
     await this.scripts.run(
       'tesseraZaddKeep',
       [keys.userSessions(session.userId)],
       [session.id, now, sessionTtl],
     );
-    await this.scheduleGc(session.id, tokenUntil, session.absoluteExpiresAt, now);
+    await this.scheduleGc(
+      session.id,
+      Math.min(first.expiresAt, session.absoluteExpiresAt),
+      session.absoluteExpiresAt,
+      now,
+    );
+    const fields = sessionFields(session, digest, first.expiresAt);
     const created = await this.scripts.run(
       'tesseraCreateSession',
-      [keys.session(session.id), keys.sessionTokens(session.id), keys.token(session.id, first.hash)],
-      [
-        sessionTtl,
-        ttlMs(tokenUntil, now),
-        now,
-        first.expiresAt,
-        first.hash,
-        ...sessionFields(session, first.expiresAt),
-      ],
+      [keys.session(session.id)],
+      [sessionTtl, ...fields],
     );
-    if (created !== 1) {
-      await client.del(index);
-      throw new StoreError('ERR_STORE_CONFLICT', 'the session already exists');
-    }
-    return toSession(session.id, new Map(pairs(sessionFields(session, first.expiresAt))));
+    if (created !== 1) throw new StoreError('ERR_STORE_CONFLICT', 'the session already exists');
+    return toSession(session.id, sessionValues(fields)) as Session;
   }
 
   async find(id: string): Promise<Session | null> {
-    const fields = await this.scripts.client.hgetall(this.keys.session(id));
-    return Object.keys(fields).length === 0 ? null : toSession(id, new Map(Object.entries(fields)));
+    return toSession(id, await this.#read(id));
   }
 
   async listForUser(userId: string, options: ListSessionsOptions): Promise<Session[]> {
     const { client } = this.scripts;
     const setKey = this.keys.userSessions(userId);
     const ids = await client.zrevrange(setKey, 0, -1);
-    const rows = await Promise.all(ids.map((id) => client.hgetall(this.keys.session(id))));
+    const rows = await Promise.all(ids.map((id) => this.#read(id)));
     const sessions: Session[] = [];
     const gone: string[] = [];
     rows.forEach((row, i) => {
       const id = ids[i] as string;
-      const fields = new Map(Object.entries(row));
-      if (fields.size === 0) gone.push(id);
-      else if (options.activeOnly !== true || isActive(fields, options.now))
-        sessions.push(toSession(id, fields));
+      const session = toSession(id, row);
+      if (session === null) gone.push(id);
+      else if (options.activeOnly !== true || isActive(session, Number(row[LIVE_EXPIRY]), options.now))
+        sessions.push(session);
     });
     if (gone.length > 0) await client.zrem(setKey, ...gone);
     return sessions;
   }
 
   async findRefreshToken(hash: string): Promise<RefreshTokenRecord | null> {
+    const parts = refreshHashParts(hash);
+    if (parts === null) return null;
+    const { sessionId, digest } = parts;
     const { client } = this.scripts;
-    const index = decodeIndex(await client.get(this.keys.tokenIndex(hash)));
-    if (index === null) return null;
-    const fields = await client.hgetall(this.keys.token(index.sessionId, hash));
-    if (Object.keys(fields).length === 0) return null;
-    return toRefreshToken(hash, index.sessionId, new Map(Object.entries(fields)));
+    const fields = await client.hmget(this.keys.session(sessionId), 't', 'le', 'l', 'p', `.${digest}`);
+    const sealed = fields[3] === digest ? await client.get(this.keys.grace(sessionId)) : null;
+    return toRefreshToken(hash, sessionId, digest, fields, sealed);
   }
 
   rotateRefreshToken(input: RotateRefreshTokenInput): Promise<RotateResult> {
@@ -148,15 +137,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async revokeByRefreshToken(hash: string, reason: string, now: number): Promise<Session | null> {
-    const index = decodeIndex(await this.scripts.client.get(this.keys.tokenIndex(hash)));
-    if (index === null) return null;
-    const { sessionId } = index;
+    const parts = refreshHashParts(hash);
+    if (parts === null) return null;
     const reply = await this.scripts.run(
       'tesseraRevokeByToken',
-      [this.keys.session(sessionId), this.keys.token(sessionId, hash)],
-      [now, reason],
+      [this.keys.session(parts.sessionId)],
+      [now, reason, parts.digest],
     );
-    return this.#revoked(sessionId, reply, now);
+    return this.#revoked(parts.sessionId, reply, now);
   }
 
   async setAccessNotBefore(target: AccessNotBeforeTarget, value: number): Promise<number> {
@@ -178,11 +166,9 @@ export class RedisSessionStore implements SessionStore {
   async deleteAllForUser(userId: string): Promise<number> {
     const setKey = this.keys.userSessions(userId);
     const ids = await this.scripts.client.zrange(setKey, 0, -1);
-    const purged = await Promise.all(
-      ids.map((id) => purgeSessions(this.scripts, this.keys, END_OF_TIME, [id])),
-    );
+    const purged = await purgeSessions(this.scripts, this.keys, END_OF_TIME, ids);
     await this.scripts.client.del(setKey);
-    return purged.reduce((sum, result) => sum + result.sessions, 0);
+    return purged.sessions;
   }
 
   /** Purge looks at the session at `at` (its first token's expiry, or at once when revoked). */
@@ -190,16 +176,15 @@ export class RedisSessionStore implements SessionStore {
     await this.scripts.run('tesseraZaddKeep', [this.keys.sessionGc(id)], [id, at, ttlMs(until, now)]);
   }
 
+  /** The values of {@link SESSION_FIELDS} of one session's hash (all null when it is gone). */
+  #read(id: string): Promise<(string | null)[]> {
+    return this.scripts.client.hmget(this.keys.session(id), ...SESSION_FIELDS);
+  }
+
   async #revoked(id: string, reply: unknown, now: number): Promise<Session | null> {
     if (!Array.isArray(reply)) return null;
-    const session = toSession(id, fieldsOf(reply));
-    await this.scheduleGc(id, now, session.absoluteExpiresAt, now);
+    const session = toSession(id, reply);
+    if (session !== null) await this.scheduleGc(id, now, session.absoluteExpiresAt, now);
     return session;
   }
-}
-
-function pairs(flat: readonly string[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i] as string, flat[i + 1] as string]);
-  return out;
 }
