@@ -351,12 +351,12 @@ export async function benchRedis(ctx) {
 
 /**
  * MEMORY USAGE (key, value and their allocations; not the expires entry nor the hash-table slot)
- * of each key of `samples` sessions, averaged: where a session's bytes go.
+ * of `samples` sessions' hashes, averaged: a session is that one key.
  */
 async function memoryBreakdown(redis, samples) {
   const cli = async (...args) => (await redis.cli(args)).trim();
   const usage = async (key) => Number(await cli('memory', 'usage', key, 'samples', '0'));
-  const sums = { session: 0, user: 0 };
+  let sum = 0;
   let n = 0;
   let cursor = '0';
   while (n < samples) {
@@ -365,18 +365,12 @@ async function memoryBreakdown(redis, samples) {
     );
     for (const key of keys) {
       if (n >= samples || !key.endsWith('}')) continue;
-      const userId = await cli('hget', key, 'u');
-      if (!userId) continue;
-      sums.session += await usage(key);
-      sums.user += await usage(`tessera:{u:${userId}}:sessions`);
+      sum += await usage(key);
       n++;
     }
     cursor = next;
     if (cursor === '0') break;
   }
-  const parts = [
-    ['session hash with its live token {s:<id>}', sums.session],
-    ['user set {u:<id>}:sessions (per user)', sums.user],
-  ].map(([label, sum]) => ({ label, bytes: n === 0 ? Number.NaN : sum / n }));
-  return { samples: n, parts };
+  const bytes = n === 0 ? Number.NaN : sum / n;
+  return { samples: n, parts: [{ label: 'session hash with its live token {s:<id>}', bytes }] };
 }

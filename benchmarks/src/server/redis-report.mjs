@@ -236,7 +236,7 @@ export function redisReportMarkdown(out, meta) {
     const keys = b.parts.reduce((sum, p) => sum + p.bytes, 0);
     lines.push(
       '',
-      `Where a session's bytes go (MEMORY USAGE of its keys, mean of ${b.samples} seeded sessions, one session per user; the rest of the INFO delta is the purge index entry, the expires entries and hash-table slots):`,
+      `Where a session's bytes go (MEMORY USAGE of its keys, mean of ${b.samples} seeded sessions, one session per user; the rest of the INFO delta is its entry in the keyspace and in the expires table, and hash-table slots; its user's list and its purge time are in the SQL session index):`,
       '',
       markdownTable(
         ['key', 'bytes'],

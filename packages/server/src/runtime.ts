@@ -9,6 +9,7 @@ import {
   createSqlStore,
   RedisStore,
   type RedisWarning,
+  type SqlStore,
   type Store,
 } from './store/index.js';
 
@@ -26,7 +27,7 @@ export const SQLITE_FILE = 'tessera.db';
  * const store = await openStore(loadConfig());
  */
 export async function openStore(config: TesseraConfig): Promise<Store> {
-  let sql: Store;
+  let sql: SqlStore;
   if (config.databaseUrl !== undefined) {
     sql = await createSqlStore({ dialect: 'postgres', connectionString: config.databaseUrl });
   } else {

@@ -76,6 +76,7 @@ describe('sqlite store specifics', () => {
           { name: '0002_revocation_kinds' },
           { name: '0003_oauth_clients' },
           { name: '0004_session_dpop_binding' },
+          { name: '0005_session_index' },
         ]);
       } finally {
         raw.close();

@@ -14,6 +14,7 @@ export {
   DEFAULT_REDIS_PREFIX,
   RedisStore,
   type RedisStoreOptions,
+  type RedisStoreSql,
 } from './redis/redis-store.js';
 export type { SqlDialectName } from './sql/schema.js';
 export {

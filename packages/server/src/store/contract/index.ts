@@ -15,6 +15,7 @@ export type * from './meta.js';
 export type * from './rate-limits.js';
 export type * from './revocations.js';
 export type * from './rotation.js';
+export type * from './session-index.js';
 export type * from './sessions.js';
 export { REUSE_REASON, refreshHashParts } from './sessions.js';
 export type * from './token-ids.js';

@@ -3,8 +3,6 @@
 //
 //   P{s:<sid>}             hash   the session and its refresh tokens (see lua-sessions.ts)  TTL: absolute end
 //   P{s:<sid>}:g           string the sealed successor of its last used token            TTL: grace window
-//   P{u:<userId>}:sessions zset   the user's session ids, scored by createdAt       TTL: latest session end
-//   P{gc:<0-15>}           zset   session ids, scored by when purge must look next  TTL: latest score
 //   P{rl:<key>}            hash   one rate-limit window                             TTL: window end
 //   P{rlgc:<0-15>}         zset   rate-limit keys, scored by window end             TTL: latest score
 //   P{rv}:log / :exp / :last      the revocation entries (one slot: few, short-lived) TTL: latest expiry
@@ -14,7 +12,8 @@
 // where the digest must be found; a token with another session's id is unknown there. Everything
 // that decides a rotation (the session, the presented token, its successor) is in that one hash,
 // which is what makes "exactly one of N concurrent rotations wins" one script, and what keeps a
-// session with its live token to one key.
+// session with its live token to one key. Which sessions a user has, and when purge looks at each,
+// are in the SQL store's session index (a per-user key here would cost more than the session).
 //
 // Times are the caller's (stores never read the clock); a TTL is the remaining life of what the
 // key holds, measured from the caller's `now`, plus SKEW_MS for clocks of instances and Redis that
@@ -24,7 +23,7 @@
 /** Added to every TTL: clocks of server instances and of Redis may differ by this much. */
 export const SKEW_MS = 60_000;
 
-/** Shards of the purge indexes, so that no single slot takes every session's writes. */
+/** Shards of the rate-limit purge index, so that no single slot takes every window's writes. */
 export const GC_SHARDS = 16;
 
 /** The key names of one store, under a prefix. */
@@ -37,15 +36,6 @@ export class RedisKeys {
   /** The sealed successor of the session's last used token, for a retry within the grace window. */
   grace(sid: string): string {
     return `${this.prefix}{s:${sid}}:g`;
-  }
-  userSessions(userId: string): string {
-    return `${this.prefix}{u:${userId}}:sessions`;
-  }
-  sessionGc(sid: string): string {
-    return `${this.prefix}{gc:${shard(sid)}}`;
-  }
-  sessionGcShards(): string[] {
-    return Array.from({ length: GC_SHARDS }, (_, i) => `${this.prefix}{gc:${i}}`);
   }
   rateLimit(key: string): string {
     return `${this.prefix}{rl:${key}}`;

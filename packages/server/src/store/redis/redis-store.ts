@@ -1,4 +1,5 @@
 import type { Store } from '../contract/index.js';
+import type { SessionIndex } from '../contract/session-index.js';
 import type { UserStore } from '../contract/users.js';
 import { StoreError } from '../errors.js';
 import { connectRedis, type RedisClient, type RedisConnection, RedisScripts } from './client.js';
@@ -12,10 +13,17 @@ import { RedisRevocationSignal } from './signal.js';
 /** The default key prefix: every key of the store starts with it. */
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
 
+/** The SQL half of a Redis store: a store with a session index ({@link createSqlStore}'s). */
+export type RedisStoreSql = Store & { readonly sessionIndex: SessionIndex };
+
 /** Options of {@link createRedisStore}. */
 export type RedisStoreOptions = (RedisConnection | { client: RedisClient }) & {
-  /** Users, signing keys, audit and meta come from this store (SQLite or PostgreSQL); closed with it. */
-  sql: Store;
+  /**
+   * Users, signing keys, audit and meta come from this store (SQLite or PostgreSQL), and each
+   * user's session ids (its session index); closed with it. Every instance on one Redis must use
+   * the same database.
+   */
+  sql: RedisStoreSql;
   /** Default {@link DEFAULT_REDIS_PREFIX}; no braces (they would change the hash slots). */
   keyPrefix?: string | undefined;
   /** Start when Redis keeps nothing on disk (see {@link checkRedisDurability}). */
@@ -47,13 +55,13 @@ export class RedisStore implements Store {
 
   constructor(
     readonly client: RedisClient,
-    readonly sql: Store,
+    readonly sql: RedisStoreSql,
     readonly warnings: readonly RedisWarning[],
     prefix = DEFAULT_REDIS_PREFIX,
   ) {
     const scripts = new RedisScripts(client);
     const keys = new RedisKeys(prefix);
-    this.sessions = new RedisSessionStore(scripts, keys, sql.users);
+    this.sessions = new RedisSessionStore(scripts, keys, sql.users, sql.sessionIndex);
     this.revocations = new RedisRevocationStore(scripts, keys);
     this.rateLimits = new RedisRateLimitStore(scripts, keys);
     this.keys = sql.keys;

@@ -11,7 +11,7 @@ export interface RotationContext {
   readonly keys: RedisKeys;
   readonly users: UserStore;
   /** Marks a session for the next purge (its tokens go once it is revoked). */
-  scheduleGc(sessionId: string, at: number, until: number): Promise<void>;
+  scheduleGc(sessionId: string, at: number): Promise<void>;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function rotateInRedis(
     case 'grace':
       return { status, session: rotated, user, successorSealed: reply[1] as string };
     default:
-      await ctx.scheduleGc(sessionId, input.now, rotated.absoluteExpiresAt);
+      await ctx.scheduleGc(sessionId, input.now);
       return { status: 'reused', session: rotated };
   }
 }

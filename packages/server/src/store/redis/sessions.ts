@@ -1,4 +1,5 @@
 import type { RotateRefreshTokenInput, RotateResult } from '../contract/rotation.js';
+import type { SessionIndex } from '../contract/session-index.js';
 import type {
   AccessNotBeforeTarget,
   ListSessionsOptions,
@@ -31,14 +32,15 @@ import { rotateInRedis } from './rotation.js';
 const END_OF_TIME = 8_000_000_000_000_000;
 
 /**
- * The Redis {@link SessionStore}. A session and its refresh tokens are ONE hash (one key); each
- * user has a set of session ids (its own slot) for listing and logout-all. Writes that span two
- * slots (that set, the purge index) happen before the session's own script, so a failure in
- * between leaves an extra entry (harmless, it is dropped when found gone), never a session that
- * logout-all can't see. Token hashes are `<sessionId>.<digest>` ({@link refreshHashParts}).
+ * The Redis {@link SessionStore}. A session and its refresh tokens are ONE hash (one key) and
+ * nothing else in Redis: which sessions a user has (listing, logout-all) and when purge looks at
+ * each are in the SQL store's {@link SessionIndex}. The index entry is written before the
+ * session's hash, so a failure in between leaves an entry with no session (dropped when found),
+ * never a session that logout-all can't see. Token hashes are `<sessionId>.<digest>`
+ * ({@link refreshHashParts}).
  *
  * @example
- * const sessions = new RedisSessionStore(scripts, new RedisKeys('tessera:'), sqlStore.users);
+ * const sessions = new RedisSessionStore(scripts, new RedisKeys('tessera:'), sqlStore.users, sqlStore.sessionIndex);
  * await sessions.revoke(sid, 'logout', now);
  */
 export class RedisSessionStore implements SessionStore {
@@ -46,31 +48,29 @@ export class RedisSessionStore implements SessionStore {
     private readonly scripts: RedisScripts,
     private readonly keys: RedisKeys,
     private readonly users: UserStore,
+    private readonly index: SessionIndex,
   ) {}
 
   async create(session: NewSession, first: NewRefreshToken): Promise<Session> {
     const digest = digestIn(first.hash, session.id);
-    const { keys } = this;
     const now = session.createdAt;
-    const sessionTtl = ttlMs(session.absoluteExpiresAt, now);
-    await this.scripts.run(
-      'tesseraZaddKeep',
-      [keys.userSessions(session.userId)],
-      [session.id, now, sessionTtl],
-    );
-    await this.scheduleGc(
-      session.id,
-      Math.min(first.expiresAt, session.absoluteExpiresAt),
-      session.absoluteExpiresAt,
-      now,
-    );
+    const listed = await this.index.add({
+      sessionId: session.id,
+      userId: session.userId,
+      createdAt: now,
+      lookAt: Math.min(first.expiresAt, session.absoluteExpiresAt),
+    });
+    if (!listed) throw new StoreError('ERR_STORE_CONFLICT', 'the session already exists');
     const fields = sessionFields(session, digest, first.expiresAt);
     const created = await this.scripts.run(
       'tesseraCreateSession',
-      [keys.session(session.id)],
-      [sessionTtl, ...fields],
+      [this.keys.session(session.id)],
+      [ttlMs(session.absoluteExpiresAt, now), ...fields],
     );
-    if (created !== 1) throw new StoreError('ERR_STORE_CONFLICT', 'the session already exists');
+    if (created !== 1) {
+      await this.index.remove([session.id]);
+      throw new StoreError('ERR_STORE_CONFLICT', 'the session already exists');
+    }
     return toSession(session.id, sessionValues(fields)) as Session;
   }
 
@@ -79,9 +79,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async listForUser(userId: string, options: ListSessionsOptions): Promise<Session[]> {
-    const { client } = this.scripts;
-    const setKey = this.keys.userSessions(userId);
-    const ids = await client.zrevrange(setKey, 0, -1);
+    const ids = await this.index.sessionsOf(userId);
     const rows = await Promise.all(ids.map((id) => this.#read(id)));
     const sessions: Session[] = [];
     const gone: string[] = [];
@@ -89,10 +87,11 @@ export class RedisSessionStore implements SessionStore {
       const id = ids[i] as string;
       const session = toSession(id, row);
       if (session === null) gone.push(id);
+      else if (session.userId !== userId) return;
       else if (options.activeOnly !== true || isActive(session, Number(row[LIVE_EXPIRY]), options.now))
         sessions.push(session);
     });
-    if (gone.length > 0) await client.zrem(setKey, ...gone);
+    await this.index.remove(gone);
     return sessions;
   }
 
@@ -112,7 +111,7 @@ export class RedisSessionStore implements SessionStore {
         scripts: this.scripts,
         keys: this.keys,
         users: this.users,
-        scheduleGc: (id, at, until) => this.scheduleGc(id, at, until, at),
+        scheduleGc: (id, at) => this.index.lookAt([id], at),
       },
       input,
     );
@@ -129,7 +128,7 @@ export class RedisSessionStore implements SessionStore {
     now: number,
     options: { exceptSessionId?: string | undefined } = {},
   ): Promise<Session[]> {
-    const ids = await this.scripts.client.zrange(this.keys.userSessions(userId), 0, -1);
+    const ids = await this.index.sessionsOf(userId);
     const revoked = await Promise.all(
       ids.filter((id) => id !== options.exceptSessionId).map((id) => this.revoke(id, reason, now)),
     );
@@ -148,10 +147,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async setAccessNotBefore(target: AccessNotBeforeTarget, value: number): Promise<number> {
-    const ids =
-      'userId' in target
-        ? await this.scripts.client.zrange(this.keys.userSessions(target.userId), 0, -1)
-        : target.sessionIds;
+    const ids = 'userId' in target ? await this.index.sessionsOf(target.userId) : target.sessionIds;
     const changed = await Promise.all(
       ids.map((id) => this.scripts.run('tesseraRaiseAccessNotBefore', [this.keys.session(id)], [value])),
     );
@@ -159,21 +155,15 @@ export class RedisSessionStore implements SessionStore {
   }
 
   purgeExpired(now: number): Promise<SessionPurgeResult> {
-    return purgeSessions(this.scripts, this.keys, now);
+    return purgeSessions(this.scripts, this.keys, this.index, now);
   }
 
   /** Deletes every session of a user, revoked or not, with its refresh tokens; returns how many. */
   async deleteAllForUser(userId: string): Promise<number> {
-    const setKey = this.keys.userSessions(userId);
-    const ids = await this.scripts.client.zrange(setKey, 0, -1);
-    const purged = await purgeSessions(this.scripts, this.keys, END_OF_TIME, ids);
-    await this.scripts.client.del(setKey);
+    const ids = await this.index.sessionsOf(userId);
+    const purged = await purgeSessions(this.scripts, this.keys, this.index, END_OF_TIME, ids);
+    await this.index.remove(ids);
     return purged.sessions;
-  }
-
-  /** Purge looks at the session at `at` (its first token's expiry, or at once when revoked). */
-  async scheduleGc(id: string, at: number, until: number, now: number): Promise<void> {
-    await this.scripts.run('tesseraZaddKeep', [this.keys.sessionGc(id)], [id, at, ttlMs(until, now)]);
   }
 
   /** The values of {@link SESSION_FIELDS} of one session's hash (all null when it is gone). */
@@ -184,7 +174,8 @@ export class RedisSessionStore implements SessionStore {
   async #revoked(id: string, reply: unknown, now: number): Promise<Session | null> {
     if (!Array.isArray(reply)) return null;
     const session = toSession(id, reply);
-    if (session !== null) await this.scheduleGc(id, now, session.absoluteExpiresAt, now);
+    // Purge drops a revoked session's tokens at its next look: now.
+    if (session !== null) await this.index.lookAt([id], now);
     return session;
   }
 }

@@ -167,6 +167,28 @@ async function addSessionDpopBinding(db: SchemaDb): Promise<void> {
   await db.schema.alterTable('sessions').addColumn('dpop_jkt', 'text').execute();
 }
 
+/**
+ * The session index of the Redis store (users' session ids and when purge looks at each): the
+ * sessions themselves are in Redis, one hash each. No foreign key: the Redis store deletes a
+ * user's sessions, entries included, before the user.
+ */
+async function createSessionIndex(db: SchemaDb, dialect: SqlDialectName): Promise<void> {
+  const ms = timestamps(dialect);
+  await db.schema
+    .createTable('session_index')
+    .addColumn('session_id', 'text', (c) => c.primaryKey().notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', ms, (c) => c.notNull())
+    .addColumn('look_at', ms, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('session_index_user')
+    .on('session_index')
+    .columns(['user_id', 'created_at'])
+    .execute();
+  await db.schema.createIndex('session_index_look_at').on('session_index').column('look_at').execute();
+}
+
 function migrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_initial': {
@@ -178,6 +200,7 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
     '0002_revocation_kinds': { up: addRevocationKinds },
     '0003_oauth_clients': { up: (db) => createOAuthTables(db, dialect) },
     '0004_session_dpop_binding': { up: addSessionDpopBinding },
+    '0005_session_index': { up: (db) => createSessionIndex(db, dialect) },
   };
 }
 

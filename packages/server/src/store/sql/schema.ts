@@ -101,6 +101,14 @@ export interface TokenIdsTable {
 }
 
 /** The Kysely database type of the SQL store. */
+/** The session index of a store that keeps sessions elsewhere (Redis): ids only. */
+export interface SessionIndexTable {
+  session_id: string;
+  user_id: string;
+  created_at: number;
+  look_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -112,6 +120,7 @@ export interface Database {
   meta: MetaTable;
   oauth_clients: OAuthClientsTable;
   token_ids: TokenIdsTable;
+  session_index: SessionIndexTable;
 }
 
 /** Which SQL engine a store runs on; the few dialect differences branch on it. */

@@ -13,6 +13,7 @@ import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlRevocationStore } from './revocations.js';
 import type { SqlContext } from './rows.js';
 import type { Database, SqlDialectName } from './schema.js';
+import { SqlSessionIndex } from './session-index.js';
 import { SqlSessionStore } from './sessions.js';
 import { createSqliteDialect } from './sqlite.js';
 import { SqlTokenIdStore } from './token-ids.js';
@@ -52,6 +53,8 @@ export class SqlStore implements Store {
   readonly meta: SqlMetaStore;
   readonly clients: SqlClientStore;
   readonly tokenIds: SqlTokenIdStore;
+  /** Used by the Redis store (users' session ids, purge schedule); empty otherwise. */
+  readonly sessionIndex: SqlSessionIndex;
   /** In-process on SQLite; LISTEN/NOTIFY on PostgreSQL when opened by {@link createSqlStore}. */
   readonly revocationSignal: RevocationSignal;
   readonly #db: Kysely<Database>;
@@ -83,6 +86,7 @@ export class SqlStore implements Store {
     this.meta = new SqlMetaStore(ctx);
     this.clients = new SqlClientStore(ctx);
     this.tokenIds = new SqlTokenIdStore(ctx);
+    this.sessionIndex = new SqlSessionIndex(ctx);
   }
 
   /**
