@@ -35,8 +35,8 @@ const END_OF_TIME = 8_000_000_000_000_000;
  * The Redis {@link SessionStore}. A session and its refresh tokens are ONE hash (one key) and
  * nothing else in Redis: which sessions a user has (listing, logout-all) and when purge looks at
  * each are in the SQL store's {@link SessionIndex}. The index entry is written before the
- * session's hash, so a failure in between leaves an entry with no session (dropped when found),
- * never a session that logout-all can't see. Token hashes are `<sessionId>.<digest>`
+ * session's hash, so a failure in between leaves an entry with no session (purge drops it), never
+ * a session that logout-all can't see. Token hashes are `<sessionId>.<digest>`
  * ({@link refreshHashParts}).
  *
  * @example
@@ -82,16 +82,14 @@ export class RedisSessionStore implements SessionStore {
     const ids = await this.index.sessionsOf(userId);
     const rows = await Promise.all(ids.map((id) => this.#read(id)));
     const sessions: Session[] = [];
-    const gone: string[] = [];
     rows.forEach((row, i) => {
-      const id = ids[i] as string;
-      const session = toSession(id, row);
-      if (session === null) gone.push(id);
-      else if (session.userId !== userId) return;
-      else if (options.activeOnly !== true || isActive(session, Number(row[LIVE_EXPIRY]), options.now))
+      // An entry with no session is skipped, not dropped: its session may be being created (the
+      // entry comes first). Purge drops it when it comes due.
+      const session = toSession(ids[i] as string, row);
+      if (session === null || session.userId !== userId) return;
+      if (options.activeOnly !== true || isActive(session, Number(row[LIVE_EXPIRY]), options.now))
         sessions.push(session);
     });
-    await this.index.remove(gone);
     return sessions;
   }
 
@@ -118,8 +116,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async revoke(id: string, reason: string, now: number): Promise<Session | null> {
-    const reply = await this.scripts.run('tesseraRevoke', [this.keys.session(id)], [now, reason]);
-    return this.#revoked(id, reply, now);
+    return this.#scheduled(await this.#revoke(id, reason, now), now);
   }
 
   async revokeAllForUser(
@@ -129,10 +126,16 @@ export class RedisSessionStore implements SessionStore {
     options: { exceptSessionId?: string | undefined } = {},
   ): Promise<Session[]> {
     const ids = await this.index.sessionsOf(userId);
-    const revoked = await Promise.all(
-      ids.filter((id) => id !== options.exceptSessionId).map((id) => this.revoke(id, reason, now)),
+    const revoked = (
+      await Promise.all(
+        ids.filter((id) => id !== options.exceptSessionId).map((id) => this.#revoke(id, reason, now)),
+      )
+    ).filter((s): s is Session => s !== null && s.userId === userId);
+    await this.index.lookAt(
+      revoked.map((s) => s.id),
+      now,
     );
-    return revoked.filter((s): s is Session => s !== null && s.userId === userId);
+    return revoked;
   }
 
   async revokeByRefreshToken(hash: string, reason: string, now: number): Promise<Session | null> {
@@ -143,7 +146,7 @@ export class RedisSessionStore implements SessionStore {
       [this.keys.session(parts.sessionId)],
       [now, reason, parts.digest],
     );
-    return this.#revoked(parts.sessionId, reply, now);
+    return this.#scheduled(Array.isArray(reply) ? toSession(parts.sessionId, reply) : null, now);
   }
 
   async setAccessNotBefore(target: AccessNotBeforeTarget, value: number): Promise<number> {
@@ -171,11 +174,15 @@ export class RedisSessionStore implements SessionStore {
     return this.scripts.client.hmget(this.keys.session(id), ...SESSION_FIELDS);
   }
 
-  async #revoked(id: string, reply: unknown, now: number): Promise<Session | null> {
-    if (!Array.isArray(reply)) return null;
-    const session = toSession(id, reply);
-    // Purge drops a revoked session's tokens at its next look: now.
-    if (session !== null) await this.index.lookAt([id], now);
-    return session;
+  /** Revokes a live session in Redis alone; the session, or null when there was none to revoke. */
+  async #revoke(id: string, reason: string, now: number): Promise<Session | null> {
+    const reply = await this.scripts.run('tesseraRevoke', [this.keys.session(id)], [now, reason]);
+    return Array.isArray(reply) ? toSession(id, reply) : null;
+  }
+
+  /** Purge drops a revoked session's tokens at its next look: now. */
+  async #scheduled(revoked: Session | null, now: number): Promise<Session | null> {
+    if (revoked !== null) await this.index.lookAt([revoked.id], now);
+    return revoked;
   }
 }
