@@ -219,6 +219,34 @@ if (skip !== undefined) {
         }
       });
 
+      it('keeps a browser session compact: a long user agent is stored in pieces and read back whole', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
+        after(() => rm(dir, { recursive: true, force: true }));
+        const prefix = `t-${randomUUID()}:`;
+        const store = await openStore(redis.client(), prefix, dir);
+        const admin = redis.client();
+        try {
+          const user = await addUser(store);
+          const chrome =
+            'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+          const browser = await addSession(store, user, { userAgent: chrome });
+          assert.equal(browser.session.userAgent, chrome);
+          assert.equal((await store.sessions.find(browser.session.id))?.userAgent, chrome);
+          // Every value within 64 bytes: Redis keeps the hash as a listpack (half the memory).
+          assert.equal(await admin.object('ENCODING', `${prefix}{s:${browser.session.id}}`), 'listpack');
+          // Multi-byte characters are never cut; past four pieces the last takes the rest.
+          const odd = `${'é'.repeat(40)}😀${'ü'.repeat(100)}${'x'.repeat(150)}`;
+          const other = await addSession(store, user, { userAgent: odd });
+          assert.equal((await store.sessions.find(other.session.id))?.userAgent, odd);
+          const listed = await store.sessions.listForUser(user.id, { now: T0 });
+          assert.deepEqual(listed.map((s) => s.userAgent).sort(), [chrome, odd].sort());
+        } finally {
+          await deleteKeys(admin, prefix);
+          admin.disconnect();
+          await store.close();
+        }
+      });
+
       it('refuses a Redis without AOF, saying how to enable it, unless allowVolatile; warns on eviction', async () => {
         const client = redis.client();
         try {

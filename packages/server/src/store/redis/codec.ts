@@ -10,13 +10,15 @@ import { SESSION_FIELDS } from './lua-sessions.js';
 // live token was created: only a rotation moves it), r revokedAt, rr revokedReason, ua userAgent,
 // ip, n accessNotBefore, jk dpopJkt; the live refresh token: t its digest, le its expiry; p the
 // digest of the last used token; `.<digest>` one used token, "createdAt,expiresAt,usedAt".
-// A null is an absent field.
+// A null is an absent field. Redis keeps a hash compact (listpack, about half the memory) only
+// while every value is at most 64 bytes, so a longer user agent (a browser's is over 100) is
+// stored in pieces: `ua`, then `ua1`, `ua2`, `ua3` (the last piece takes whatever remains).
 
 export { SESSION_FIELDS };
 
 /** The session of the values of {@link SESSION_FIELDS}, in that order; null when the hash is gone. */
 export function toSession(id: string, values: readonly unknown[]): Session | null {
-  const [u, c, a, l, r, rr, ua, ip, n, , jk] = values.map((v) =>
+  const [u, c, a, l, r, rr, ua, ip, n, , jk, ...more] = values.map((v) =>
     v === null || v === false ? null : String(v),
   );
   if (u === null || u === undefined) return null;
@@ -28,7 +30,7 @@ export function toSession(id: string, values: readonly unknown[]): Session | nul
     lastUsedAt: Number(l),
     revokedAt: r == null ? null : Number(r),
     revokedReason: rr ?? null,
-    userAgent: ua ?? null,
+    userAgent: ua === null || ua === undefined ? null : ua + more.map((piece) => piece ?? '').join(''),
     ip: ip ?? null,
     accessNotBefore: n == null ? 0 : Number(n),
     dpopJkt: jk ?? null,
@@ -53,10 +55,40 @@ export function sessionFields(session: NewSession, digest: string, tokenExpiresA
     'le',
     String(tokenExpiresAt),
   ];
-  if (session.userAgent !== null && session.userAgent !== undefined) fields.push('ua', session.userAgent);
+  if (session.userAgent !== null && session.userAgent !== undefined) {
+    userAgentPieces(session.userAgent).forEach((piece, i) => {
+      fields.push(UA_FIELDS[i] as string, piece);
+    });
+  }
   if (session.ip !== null && session.ip !== undefined) fields.push('ip', session.ip);
   if (session.dpopJkt !== null && session.dpopJkt !== undefined) fields.push('jk', session.dpopJkt);
   return fields;
+}
+
+const UA_FIELDS = ['ua', 'ua1', 'ua2', 'ua3'] as const;
+const PIECE_BYTES = 64;
+
+/**
+ * A user agent cut into at most four pieces of at most 64 UTF-8 bytes each, never inside a
+ * character; the last piece takes whatever remains (over 192 bytes in all, it may be longer).
+ *
+ * @example
+ * userAgentPieces('Mozilla/5.0 (Windows NT 10.0; …) Chrome/131.0.0.0 Safari/537.36'); // 2 pieces
+ */
+export function userAgentPieces(userAgent: string): string[] {
+  const pieces: string[] = [];
+  let rest = userAgent;
+  while (pieces.length < UA_FIELDS.length - 1 && Buffer.byteLength(rest) > PIECE_BYTES) {
+    let end = Math.min(rest.length, PIECE_BYTES);
+    while (Buffer.byteLength(rest.slice(0, end)) > PIECE_BYTES) end--;
+    // Not between the two halves of a surrogate pair.
+    const last = rest.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--;
+    pieces.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  pieces.push(rest);
+  return pieces;
 }
 
 /** The values of {@link SESSION_FIELDS} a new session's hash holds. */

@@ -3,8 +3,26 @@
 // in its session's hash: the live one as `t` (its digest; expiry `le`, created at `l`), each used
 // one as a field `.<digest>` = "createdAt,expiresAt,usedAt", the last used one named by `p`.
 
-/** The session fields, in the order every script answers them (codec.ts reads them by position). */
-export const SESSION_FIELDS = ['u', 'c', 'a', 'l', 'r', 'rr', 'ua', 'ip', 'n', 'le', 'jk'] as const;
+/**
+ * The session fields, in the order every script answers them (codec.ts reads them by position).
+ * `ua1`–`ua3` continue a user agent longer than 64 bytes (see codec.ts).
+ */
+export const SESSION_FIELDS = [
+  'u',
+  'c',
+  'a',
+  'l',
+  'r',
+  'rr',
+  'ua',
+  'ip',
+  'n',
+  'le',
+  'jk',
+  'ua1',
+  'ua2',
+  'ua3',
+] as const;
 
 const ANSWER = `redis.call('HMGET', KEYS[1], ${SESSION_FIELDS.map((f) => `'${f}'`).join(', ')})`;
 
