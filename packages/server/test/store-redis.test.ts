@@ -59,6 +59,24 @@ if (skip !== undefined) {
     });
 
     describe('redis store specifics', () => {
+      /** Runs `fn` on a store of its own (its own key prefix and SQLite file) with an admin client. */
+      async function withOwnStore(
+        fn: (store: RedisStore, admin: Redis, prefix: string) => Promise<void>,
+      ): Promise<void> {
+        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
+        const prefix = `t-${randomUUID()}:`;
+        const store = await openStore(redis.client(), prefix, dir);
+        const admin = redis.client();
+        try {
+          await fn(store, admin, prefix);
+        } finally {
+          await deleteKeys(admin, prefix);
+          admin.disconnect();
+          await store.close();
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+
       it('keeps every session, used token and revocation across a SIGKILL of Redis (AOF)', async () => {
         const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
         after(() => rm(dir, { recursive: true, force: true }));
@@ -122,13 +140,8 @@ if (skip !== undefined) {
         }
       });
 
-      it('gives every key it writes a TTL, and leaves no key behind once everything is over', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
-        after(() => rm(dir, { recursive: true, force: true }));
-        const prefix = `t-${randomUUID()}:`;
-        const store = await openStore(redis.client(), prefix, dir);
-        const admin = redis.client();
-        try {
+      it('gives every key it writes a TTL, and leaves no key behind once everything is over', () =>
+        withOwnStore(async (store, admin, prefix) => {
           const end = await exerciseStore(store);
           const keys = await listKeys(admin, prefix);
           assert.ok(keys.length > 10, `${keys.length} keys written`);
@@ -145,20 +158,10 @@ if (skip !== undefined) {
             left.map((k) => k.slice(prefix.length)),
             ['{rv}:last'],
           );
-        } finally {
-          await deleteKeys(admin, prefix);
-          admin.disconnect();
-          await store.close();
-        }
-      });
+        }));
 
-      it('memory: a session rotated for days holds only the tokens of its idle window', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
-        after(() => rm(dir, { recursive: true, force: true }));
-        const prefix = `t-${randomUUID()}:`;
-        const store = await openStore(redis.client(), prefix, dir);
-        const admin = redis.client();
-        try {
+      it('memory: a session rotated for days holds only the tokens of its idle window', () =>
+        withOwnStore(async (store, admin, prefix) => {
           const user = await addUser(store);
           const first = await addSession(store, user, { tokenExpiresAt: T0 + DAY });
           let { hash } = first;
@@ -184,20 +187,10 @@ if (skip !== undefined) {
           const fields = await admin.hkeys(`${prefix}{s:${first.session.id}}`);
           const used = fields.filter((field) => field.startsWith('.')).length;
           assert.ok(used >= 23 && used <= 25, `${used} used tokens kept`);
-        } finally {
-          await deleteKeys(admin, prefix);
-          admin.disconnect();
-          await store.close();
-        }
-      });
+        }));
 
-      it('skips an index entry whose session is gone when listing, and purge drops the entry', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
-        after(() => rm(dir, { recursive: true, force: true }));
-        const prefix = `t-${randomUUID()}:`;
-        const store = await openStore(redis.client(), prefix, dir);
-        const admin = redis.client();
-        try {
+      it('skips an index entry whose session is gone when listing, and purge drops the entry', () =>
+        withOwnStore(async (store, admin, prefix) => {
           const user = await addUser(store);
           const kept = await addSession(store, user);
           const lost = await addSession(store, user, { tokenExpiresAt: T0 + DAY });
@@ -212,20 +205,10 @@ if (skip !== undefined) {
           assert.equal((await sessionIndex.sessionsOf(user.id)).length, 2);
           await store.sessions.purgeExpired(T0 + DAY);
           assert.deepEqual(await sessionIndex.sessionsOf(user.id), [kept.session.id]);
-        } finally {
-          await deleteKeys(admin, prefix);
-          admin.disconnect();
-          await store.close();
-        }
-      });
+        }));
 
-      it('keeps a browser session compact: a long user agent is stored in pieces and read back whole', async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'tessera-store-redis-'));
-        after(() => rm(dir, { recursive: true, force: true }));
-        const prefix = `t-${randomUUID()}:`;
-        const store = await openStore(redis.client(), prefix, dir);
-        const admin = redis.client();
-        try {
+      it('keeps a browser session compact: a long user agent is stored in pieces and read back whole', () =>
+        withOwnStore(async (store, admin, prefix) => {
           const user = await addUser(store);
           const chrome =
             'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -240,12 +223,7 @@ if (skip !== undefined) {
           assert.equal((await store.sessions.find(other.session.id))?.userAgent, odd);
           const listed = await store.sessions.listForUser(user.id, { now: T0 });
           assert.deepEqual(listed.map((s) => s.userAgent).sort(), [chrome, odd].sort());
-        } finally {
-          await deleteKeys(admin, prefix);
-          admin.disconnect();
-          await store.close();
-        }
-      });
+        }));
 
       it('refuses a Redis without AOF, saying how to enable it, unless allowVolatile; warns on eviction', async () => {
         const client = redis.client();
