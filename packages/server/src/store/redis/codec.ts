@@ -107,16 +107,18 @@ export function isActive(session: Session, liveTokenExpiresAt: number, now: numb
 export const LIVE_EXPIRY = SESSION_FIELDS.indexOf('le');
 
 /**
- * The record of a token found in its session's hash: `live` holds `t`, `le`, `l`, `p` and the
- * token's own used-record field; `successor` is the grace key, read only for the last used token.
+ * The record of the token `digest` from its session's hash: `fields` are the values of `t`, `le`,
+ * `l`, `p` and `.<digest>` (its used record), `successorSealed` the grace key's value (read only
+ * when the token is the last used one). Null when the session holds no such token.
  */
 export function toRefreshToken(
   hash: string,
   sessionId: string,
   digest: string,
-  [t, le, l, p, used]: readonly (string | null)[],
+  fields: readonly (string | null)[],
   successorSealed: string | null,
 ): RefreshTokenRecord | null {
+  const [t, le, l, p, used] = fields;
   if (t === digest) {
     return {
       hash,

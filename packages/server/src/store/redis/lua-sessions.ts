@@ -110,12 +110,12 @@ return 1
 /**
  * Purges one session as the SQL store would: past its absolute end, everything; revoked, its
  * tokens; else its expired tokens. KEYS: session, grace key. ARGV: now.
- * Returns {sessionsDeleted, userId, nextLookAt (-1: never), tokensDeleted}.
+ * Returns {sessionsDeleted, nextLookAt (-1: never), tokensDeleted}.
  */
 export const PURGE_SESSION = `
 local now = tonumber(ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 0 then return {0, '', -1, 0} end
-local s = redis.call('HMGET', KEYS[1], 'a', 'r', 'u', 't', 'le')
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, -1, 0} end
+local s = redis.call('HMGET', KEYS[1], 'a', 'r', 't', 'le')
 local absolute = tonumber(s[1])
 local everything = absolute <= now or s[2]
 local drop = {}
@@ -128,13 +128,13 @@ local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   if string.sub(all[i], 1, 1) == '.' then look(all[i], tonumber(string.match(all[i + 1], '^%d+,(%d+),'))) end
 end
-if s[4] then look('t', tonumber(s[5])) end
+if s[3] then look('t', tonumber(s[4])) end
 if absolute <= now then
   redis.call('DEL', KEYS[1], KEYS[2])
-  return {1, s[3], -1, #drop}
+  return {1, -1, #drop}
 end
 for _, field in ipairs(drop) do redis.call('HDEL', KEYS[1], field) end
-return {0, s[3], nextAt, #drop}
+return {0, nextAt, #drop}
 `;
 
 /** Adds a member to a sorted set and makes its TTL at least ARGV[3] ms. KEYS: zset. ARGV: member, score, ttl. */

@@ -46,11 +46,11 @@ async function purgeOne(
   now: number,
   result: SessionPurgeResult,
 ): Promise<number> {
-  const [deleted, , nextAt, tokens] = (await scripts.run(
+  const [deleted, nextAt, tokens] = (await scripts.run(
     'tesseraPurgeSession',
     [keys.session(id), keys.grace(id)],
     [now],
-  )) as [number, string, number, number];
+  )) as [number, number, number];
   result.sessions += deleted;
   result.refreshTokens += tokens;
   return nextAt;
