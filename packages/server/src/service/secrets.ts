@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { refreshHash } from '../store/index.js';
 
 /**
  * A new opaque refresh token: 256 random bits, base64url (43 characters).
@@ -68,7 +69,7 @@ export function refreshTokenSession(token: string): string | null {
  */
 export function refreshTokenHash(token: string): string {
   const sessionId = refreshTokenSession(token);
-  return sessionId === null ? hashToken(token) : `${sessionId}.${hashToken(token)}`;
+  return sessionId === null ? hashToken(token) : refreshHash(sessionId, hashToken(token));
 }
 
 const VERSION = 'v1';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import type { Store } from '../contract/index.js';
-import { type NewSession, refreshHashParts, type Session } from '../contract/sessions.js';
+import { type NewSession, refreshHash, refreshHashParts, type Session } from '../contract/sessions.js';
 import type { User } from '../contract/users.js';
 
 /** What a store factory hands the suite: a fresh, empty, migrated store and how to dispose of it. */
@@ -41,7 +41,7 @@ export function withStore(
 
 /** A refresh-token hash as the service computes it for a token of the session: `<sessionId>.<SHA-256>`. */
 export function tokenHash(sessionId: string): string {
-  return `${sessionId}.${secretHash()}`;
+  return refreshHash(sessionId, secretHash());
 }
 
 /** The SHA-256 (base64url) of fresh random bytes: a client secret's hash, say. */

@@ -17,7 +17,7 @@ export type * from './revocations.js';
 export type * from './rotation.js';
 export type * from './session-index.js';
 export type * from './sessions.js';
-export { REUSE_REASON, refreshHashParts } from './sessions.js';
+export { REUSE_REASON, refreshHash, refreshHashParts } from './sessions.js';
 export type * from './token-ids.js';
 export type * from './users.js';
 export { normalizeEmail } from './users.js';

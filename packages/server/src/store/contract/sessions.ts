@@ -55,6 +55,16 @@ export function refreshHashParts(hash: string): { sessionId: string; digest: str
 }
 
 /**
+ * A refresh token's stored hash from its two parts: the inverse of {@link refreshHashParts}.
+ *
+ * @example
+ * const successorHash = refreshHash(session.id, digest);
+ */
+export function refreshHash(sessionId: string, digest: string): string {
+  return `${sessionId}.${digest}`;
+}
+
+/**
  * A refresh token as the store receives it: only its hash, never the token. `hash` is
  * `<sessionId>.<SHA-256>` and names the session the token belongs to ({@link refreshHashParts}).
  */

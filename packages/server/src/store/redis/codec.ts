@@ -1,6 +1,7 @@
 import {
   type NewSession,
   type RefreshTokenRecord,
+  refreshHash,
   refreshHashParts,
   type Session,
 } from '../contract/sessions.js';
@@ -140,7 +141,7 @@ export function toRefreshToken(
     createdAt: createdAt as number,
     expiresAt: expiresAt as number,
     usedAt: usedAt as number,
-    successorHash: last ? `${sessionId}.${t}` : null,
+    successorHash: last ? refreshHash(sessionId, t) : null,
     successorSealed: last ? successorSealed : null,
   };
 }
